@@ -1,0 +1,1 @@
+"""The speechbot Telegram application and command line."""

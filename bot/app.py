@@ -1,0 +1,172 @@
+"""The python-telegram-bot application: wiring, start-up, polling or webhook, shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import BotCommandScopeChat, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import HTTPXRequest
+
+from index import SearchIndex
+
+from . import admin, buttons, handlers, texts
+from .services import App, Context, Services
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class _AddressedToBot(filters.MessageFilter):
+    """Group messages that mention the bot or reply to one of its messages."""
+
+    def filter(self, message: Any) -> bool:
+        bot = message.get_bot()
+        reply_to = message.reply_to_message
+        if reply_to is not None and reply_to.from_user is not None and reply_to.from_user.id == bot.id:
+            return True
+        mention = f"@{bot.username}".lower()
+        return any(text.lower() == mention for text in message.parse_entities(["mention"]).values())
+
+
+def build_application(settings: Settings, index: SearchIndex | None = None) -> App:
+    """The bot's Application with every handler; ``index`` may be shared (tests, load runs)."""
+
+    async def post_init(app: App) -> None:
+        await app.bot_data.initialize(settings, index)
+        await _register_commands(app, settings)
+        log.info("speechbot ready as @%s", app.bot.username)
+
+    async def post_shutdown(app: App) -> None:
+        await app.bot_data.shutdown()
+
+    api = settings.api_url
+    application: App = (
+        ApplicationBuilder()
+        .token(settings.token or "")
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .context_types(ContextTypes(bot_data=Services))
+        # Telegram's flood limits, with retries on RetryAfter.
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .request(HTTPXRequest(connection_pool_size=64, connect_timeout=10, read_timeout=20,
+                              write_timeout=20, pool_timeout=10))
+        .get_updates_request(HTTPXRequest(connect_timeout=10, read_timeout=40))
+        # Each update in its own task: one slow chat never holds up the others.
+        .concurrent_updates(256)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    add_handlers(application)
+    return application
+
+
+def add_handlers(app: App) -> None:
+    """Register every handler in priority order."""
+    private_text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
+    group_text = filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND & _AddressedToBot()
+    app.add_handlers([
+        CommandHandler(["start", "help"], handlers.on_help),
+        CommandHandler("search", handlers.on_search),
+        CommandHandler("outline", handlers.on_outline),
+        CommandHandler("about", handlers.on_about),
+        CommandHandler("reindex", admin.on_reindex),
+        CommandHandler("stats", admin.on_stats),
+        MessageHandler(filters.COMMAND, handlers.on_unknown),
+        MessageHandler(private_text | group_text, handlers.on_text),
+        CallbackQueryHandler(admin.on_admin_button, pattern=r"^a:"),
+        CallbackQueryHandler(buttons.on_button),
+        InlineQueryHandler(handlers.on_inline),
+    ])
+    app.add_error_handler(on_error)
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log the error and tell the user instead of going silent."""
+    log.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update):
+        return
+    english = texts.is_english(update.effective_user.language_code if update.effective_user else None)
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(texts.ERROR_EN if english else texts.ERROR_ZH)
+        elif update.effective_message is not None:
+            await handlers.reply(update.effective_message, texts.ERROR_EN if english else texts.ERROR_ZH)
+    except TelegramError as exc:
+        log.warning("could not tell the user about the error: %s", exc)
+
+
+async def _register_commands(app: App, settings: Settings) -> None:
+    """The command menu clients show, in Chinese, English, and with admin commands for admins."""
+    try:
+        await app.bot.set_my_commands(texts.COMMANDS_ZH)
+        await app.bot.set_my_commands(texts.COMMANDS_EN, language_code="en")
+        for admin_id in settings.admins:
+            await app.bot.set_my_commands(texts.COMMANDS_ZH + texts.ADMIN_COMMANDS,
+                                          scope=BotCommandScopeChat(admin_id))
+    except TelegramError as exc:  # the menu is a convenience; answering matters more
+        log.warning("could not register the command menu: %s", exc)
+
+
+def _webhook_path(url: str) -> str:
+    return urlsplit(url).path.strip("/") or "telegram"
+
+
+async def serve(application: App, settings: Settings, stop: asyncio.Event) -> None:
+    """Run the bot until ``stop`` is set: the same steps as ``run_polling``/``run_webhook``."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    updater = application.updater
+    if updater is None:
+        raise RuntimeError("application has no updater")
+    try:
+        await application.start()
+        if settings.webhook_mode:
+            host, port = settings.listen
+            await updater.start_webhook(
+                listen=host, port=port, url_path=_webhook_path(settings.webhook_url or ""),
+                webhook_url=settings.webhook_url, secret_token=settings.webhook_secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+            log.info("webhook server listening on %s:%d", host, port)
+        else:
+            await updater.start_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0, timeout=30)
+            log.info("long polling started")
+        await stop.wait()
+    finally:
+        if updater.running:
+            await updater.stop()
+        if application.running:
+            await application.stop()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
+        await application.shutdown()
+
+
+async def run_bot(settings: Settings) -> None:
+    """``speechbot run``: serve until SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await serve(build_application(settings), settings, stop)
+
+
+__all__ = ["Application", "build_application", "run_bot", "serve"]

@@ -1,0 +1,192 @@
+"""The ``speechbot`` command line: ask, outline, reindex, run."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
+from typing import Any
+
+from index import (
+    BuildError,
+    BuildReport,
+    IndexUnavailable,
+    SchemaError,
+    SearchIndex,
+    SearchResult,
+)
+
+from . import terminal
+from .settings import ConfigError, Settings
+
+log = logging.getLogger("speechbot")
+
+Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
+
+
+class UsageError(Exception):
+    """Wrong input from the person at the terminal (exit code 2)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with help on every command."""
+    parser = argparse.ArgumentParser(
+        prog="speechbot",
+        description="Answer questions about a corpus of speeches, from the terminal or on Telegram.",
+        epilog="Configuration comes from environment variables; see README.md.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details to stderr")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ask = sub.add_parser("ask", help="print the passages that best answer a question",
+                         description="Print the passages that best answer QUESTION.")
+    ask.add_argument("question", nargs="+", help="the question, e.g. 如何发挥基层党组织战斗堡垒作用")
+    ask.add_argument("-k", type=int, default=3, help="number of passages (default 3)")
+    ask.add_argument("--speech", metavar="N", help="only search speech N (number or part of title)")
+    ask.add_argument("--json", action="store_true", help="print a JSON array instead of text")
+    ask.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                     help="mark matched terms with terminal bold (default: when on a terminal)")
+    ask.set_defaults(func=cmd_ask)
+
+    outline = sub.add_parser("outline", help="list the speeches, or show one speech's sections",
+                             description="Without SPEECH, list the speeches; with a number from that "
+                             "list or part of a title, show that speech's section tree.")
+    outline.add_argument("speech", nargs="?", help="speech number or part of its title")
+    outline.set_defaults(func=cmd_outline)
+
+    reindex = sub.add_parser("reindex", help="rebuild the index from the corpus folder",
+                             description="Rebuild the index beside the live one and swap it in.")
+    reindex.add_argument("--corpus", type=Path, metavar="DIR",
+                         help="corpus folder (default: SPEECHBOT_CORPUS or the bundled speeches)")
+    reindex.set_defaults(func=cmd_reindex)
+
+    run = sub.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)",
+                         description="Run the Telegram bot: long polling, or a webhook server when "
+                         "SPEECHBOT_WEBHOOK_URL is set.")
+    run.set_defaults(func=cmd_run)
+    return parser
+
+
+async def _open_index(settings: Settings, *, show_progress: bool = True) -> SearchIndex:
+    index = SearchIndex(settings.index_config)
+    with terminal.ProgressBar(enabled=show_progress) as bar:
+        await index.initialize(progress=bar.update)
+    return index
+
+
+async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    """``speechbot ask``."""
+    question = " ".join(args.question).strip()
+    if not question:
+        raise UsageError("the question is empty: speechbot ask \"如何发挥基层党组织战斗堡垒作用\"")
+    if args.k < 1:
+        raise UsageError("-k must be at least 1")
+    index = await _open_index(settings)
+    try:
+        speech = None
+        if args.speech:
+            found = await index.find_speech(args.speech)
+            if found is None:
+                raise UsageError(f"no speech matches {args.speech!r}; see: speechbot outline")
+            speech = found.number
+        result = await index.search(question, k=args.k, speech=speech)
+    finally:
+        await index.shutdown()
+    if args.json:
+        print(json.dumps(_json_hits(result), ensure_ascii=False, indent=2))
+    else:
+        print(terminal.render_result(result, color=terminal.use_color(args.color)))
+    return 0
+
+
+def _json_hits(result: SearchResult) -> list[dict[str, Any]]:
+    if not result.relevant:
+        return []
+    return [
+        {
+            "rank": hit.rank,
+            "speech": hit.speech_title,
+            "speech_id": hit.speech_id,
+            "section": hit.section,
+            "section_path": list(hit.section_path),
+            "paragraph": hit.text,
+            "paragraph_id": hit.paragraph_id,
+            "score": round(hit.score, 6),
+            "matched_terms": list(hit.matched_terms),
+        }
+        for hit in result.hits
+    ]
+
+
+async def cmd_outline(args: argparse.Namespace, settings: Settings) -> int:
+    """``speechbot outline``."""
+    index = await _open_index(settings)
+    try:
+        if not args.speech:
+            print(terminal.render_speeches(await index.speeches()))
+            return 0
+        info = await index.find_speech(args.speech)
+        outline = await index.outline(info.number) if info else None
+    finally:
+        await index.shutdown()
+    if outline is None:
+        raise UsageError(f"no speech matches {args.speech!r}; run 'speechbot outline' for the list")
+    print(terminal.render_outline(outline))
+    return 0
+
+
+async def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    """``speechbot reindex``."""
+    index = SearchIndex(settings.index_config)
+    try:
+        with terminal.ProgressBar(enabled=True) as bar:
+            await index.initialize(progress=bar.update)
+            report: BuildReport = await index.reindex(args.corpus, progress=bar.update)
+    finally:
+        await index.shutdown()
+    print(terminal.render_report(report))
+    return 0
+
+
+async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """``speechbot run``."""
+    if not settings.token:
+        print("speechbot: TELEGRAM_BOT_TOKEN is not set. Set it to your bot's token from @BotFather "
+              "(hint: 'speechbot ask \"问题\"' works without one).", file=sys.stderr)
+        return 2
+    from .app import run_bot
+
+    await run_bot(settings)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``speechbot`` console script and ``python -m bot``."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"speechbot: {exc}", file=sys.stderr)
+        return 2
+    level = logging.DEBUG if args.verbose else getattr(logging, settings.log_level, logging.INFO)
+    if args.command != "run" and not args.verbose:
+        level = max(level, logging.WARNING)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return asyncio.run(args.func(args, settings))
+    except UsageError as exc:
+        print(f"speechbot: {exc}", file=sys.stderr)
+        return 2
+    except (IndexUnavailable, BuildError, SchemaError, ConfigError) as exc:
+        print(f"speechbot: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""What handlers need, as one typed ``bot_data`` object with start-up and shutdown hooks."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from index import SearchIndex
+
+from .settings import Settings
+from .state import BotState
+
+log = logging.getLogger(__name__)
+
+
+class UserRateLimit:
+    """At most ``per_minute`` questions per user in any sliding minute."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._seen: dict[int, deque[float]] = {}
+        self._warned: dict[int, float] = {}
+
+    def allow(self, user_id: int, now: float | None = None) -> bool:
+        """Record a question; False when the user is over the limit."""
+        now = time.monotonic() if now is None else now
+        window = self._seen.setdefault(user_id, deque())
+        while window and now - window[0] > 60:
+            window.popleft()
+        if self.per_minute > 0 and len(window) >= self.per_minute:
+            return False
+        window.append(now)
+        return True
+
+    def should_warn(self, user_id: int, now: float | None = None) -> bool:
+        """Whether to tell an over-limit user (once a minute, not on every message)."""
+        now = time.monotonic() if now is None else now
+        if now - self._warned.get(user_id, -1e9) < 60:
+            return False
+        self._warned[user_id] = now
+        return True
+
+
+class EditThrottle:
+    """Spaces edits of one message: Telegram floods after ~20 rapid edits (PTB issue #939)."""
+
+    def __init__(self, min_interval: float = 1.0) -> None:
+        self.min_interval = min_interval
+        self._last: dict[tuple[int, int], float] = {}
+
+    def allow(self, chat_id: int, message_id: int, now: float | None = None) -> bool:
+        """True, and remember the time, when the message may be edited now."""
+        now = time.monotonic() if now is None else now
+        key = (chat_id, message_id)
+        if now - self._last.get(key, -1e9) < self.min_interval:
+            return False
+        self._last[key] = now
+        if len(self._last) > 10_000:  # forget old messages
+            cutoff = now - 3600
+            self._last = {k: t for k, t in self._last.items() if t > cutoff}
+        return True
+
+
+class Services:
+    """The bot's services; created empty by PTB, filled in by :meth:`initialize`."""
+
+    def __init__(self) -> None:
+        self._settings: Settings | None = None
+        self._index: SearchIndex | None = None
+        self._state: BotState | None = None
+        self.limits = UserRateLimit(20)
+        self.edits = EditThrottle()
+        self.reindex_task: asyncio.Task[Any] | None = None
+
+    async def initialize(self, settings: Settings, index: SearchIndex | None = None) -> None:
+        """Open the index (jieba's dictionary loads now, not on the first question) and state."""
+        self._settings = settings
+        self.limits = UserRateLimit(settings.user_rate)
+        self._index = index or SearchIndex(settings.index_config)
+        if not self._index.ready:
+            await self._index.initialize()
+        self._state = BotState(settings.db_path)
+        await self._state.initialize()
+
+    async def shutdown(self) -> None:
+        """Close what :meth:`initialize` opened."""
+        if self.reindex_task is not None and not self.reindex_task.done():
+            self.reindex_task.cancel()
+        if self._state is not None:
+            await self._state.shutdown()
+        if self._index is not None:
+            await self._index.shutdown()
+
+    @property
+    def settings(self) -> Settings:
+        """The settings."""
+        if self._settings is None:
+            raise RuntimeError("services not initialised")
+        return self._settings
+
+    @property
+    def index(self) -> SearchIndex:
+        """The search index."""
+        if self._index is None:
+            raise RuntimeError("services not initialised")
+        return self._index
+
+    @property
+    def state(self) -> BotState:
+        """The bot's tables."""
+        if self._state is None:
+            raise RuntimeError("services not initialised")
+        return self._state
+
+    def is_admin(self, user_id: int | None) -> bool:
+        """Whether ``user_id`` is in SPEECHBOT_ADMINS."""
+        return user_id is not None and user_id in self.settings.admins
+
+
+Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], Services]
+App = Application[ExtBot[None], Context, dict[Any, Any], dict[Any, Any], Services, Any]

@@ -1,0 +1,128 @@
+"""The bot's own tables: button state that survives restarts, and the question log for /stats."""
+
+from __future__ import annotations
+
+import hashlib
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiosqlite
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS bot_queries (
+    id         INTEGER PRIMARY KEY,
+    query      TEXT NOT NULL,
+    speech     INTEGER,
+    created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS bot_questions (
+    id         INTEGER PRIMARY KEY,
+    ts         REAL NOT NULL,
+    user_hash  TEXT NOT NULL,
+    chat_type  TEXT NOT NULL,
+    query      TEXT NOT NULL,
+    latency_ms REAL NOT NULL,
+    hits       INTEGER NOT NULL,
+    relevant   INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS bot_questions_ts ON bot_questions (ts);
+"""
+
+#: Button state older than this is removed (Telegram clients keep old messages around for long).
+QUERY_RETENTION_DAYS = 180
+
+
+def user_hash(user_id: int, salt: str = "speechbot") -> str:
+    """A short, stable pseudonym for a user id, for logs and statistics."""
+    return hashlib.sha256(f"{salt}:{user_id}".encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredQuery:
+    """A question a results message was made for."""
+
+    id: int
+    query: str
+    speech: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """What /stats shows."""
+
+    questions: int
+    median_ms: float | None
+    p95_ms: float | None
+    unanswered: list[tuple[str, int]]  # most frequent questions with nothing relevant
+
+
+class BotState:
+    """Access to the bot's tables in the speechbot database."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self._db: aiosqlite.Connection | None = None
+
+    async def initialize(self) -> None:
+        """Open the database and create the bot's tables."""
+        self._db = await aiosqlite.connect(self.db_path, timeout=30)
+        await self._db.execute("PRAGMA journal_mode = WAL")
+        await self._db.executescript(_SCHEMA)
+        cutoff = time.time() - QUERY_RETENTION_DAYS * 86400
+        await self._db.execute("DELETE FROM bot_queries WHERE created_at < ?", (cutoff,))
+        await self._db.commit()
+
+    async def shutdown(self) -> None:
+        """Close the database."""
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        """The open connection."""
+        if self._db is None:
+            raise RuntimeError("BotState is not initialised")
+        return self._db
+
+    async def remember_query(self, query: str, speech: int | None) -> int:
+        """Store a question so its 'more results' button works after a restart."""
+        cur = await self.db.execute(
+            "INSERT INTO bot_queries (query, speech, created_at) VALUES (?, ?, ?)",
+            (query, speech, time.time()),
+        )
+        await self.db.commit()
+        return int(cur.lastrowid or 0)
+
+    async def query(self, query_id: int) -> StoredQuery | None:
+        """A stored question by id."""
+        row = await (await self.db.execute(
+            "SELECT id, query, speech FROM bot_queries WHERE id = ?", (query_id,)
+        )).fetchone()
+        return None if row is None else StoredQuery(int(row[0]), str(row[1]), row[2])
+
+    async def log_question(
+        self, user_id: int, chat_type: str, query: str, latency_ms: float, hits: int, relevant: bool
+    ) -> None:
+        """Record an answered question for /stats."""
+        await self.db.execute(
+            "INSERT INTO bot_questions (ts, user_hash, chat_type, query, latency_ms, hits, relevant)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (time.time(), user_hash(user_id), chat_type, query[:500], latency_ms, hits, int(relevant)),
+        )
+        await self.db.commit()
+
+    async def stats(self, top: int = 10) -> Stats:
+        """Questions served, latency median and p95, and the most frequent unanswered ones."""
+        latencies = [r[0] for r in await (await self.db.execute(
+            "SELECT latency_ms FROM bot_questions ORDER BY latency_ms"
+        )).fetchall()]
+        unanswered = await (await self.db.execute(
+            "SELECT query, count(*) AS n FROM bot_questions WHERE relevant = 0"
+            " GROUP BY query ORDER BY n DESC, max(ts) DESC LIMIT ?", (top,)
+        )).fetchall()
+        median = statistics.median(latencies) if latencies else None
+        p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))] if latencies else None
+        return Stats(len(latencies), median, p95, [(str(q), int(n)) for q, n in unanswered])

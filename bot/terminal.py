@@ -1,0 +1,128 @@
+"""Rendering for the terminal: passages, speech lists, outlines, build reports, progress."""
+
+from __future__ import annotations
+
+import os
+import sys
+from types import TracebackType
+
+from tqdm import tqdm
+
+from index import BuildReport, Outline, OutlineNode, SearchResult, SpeechInfo, highlight_spans
+
+_BOLD, _RESET = "\033[1m", "\033[0m"
+_STAGES = {"read": "reading files", "tokenize": "tokenising", "index": "indexing", "swap": "swapping in"}
+
+
+def use_color(choice: str) -> bool:
+    """Whether to use terminal bold for matched terms."""
+    if choice == "auto":
+        return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    return choice == "always"
+
+
+def mark(text: str, terms: tuple[str, ...], color: bool) -> str:
+    """``text`` with matched terms in bold (terminal) or 【brackets】 (plain output)."""
+    opening, closing = (_BOLD, _RESET) if color else ("【", "】")
+    out, last = [], 0
+    for start, end in highlight_spans(text, terms):
+        out += [text[last:start], opening, text[start:end], closing]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def render_result(result: SearchResult, *, color: bool) -> str:
+    """Passages with speech title, section path and score, or a plain 'nothing relevant'."""
+    if not result.relevant:
+        why = f" ({result.reason})" if result.reason else ""
+        return (f"没有找到与“{result.query}”相关的内容{why}。\n"
+                "试试换个说法，或用 'speechbot outline' 浏览讲话目录。")
+    blocks = []
+    for hit in result.hits:
+        blocks.append(
+            f"[{hit.rank}] {hit.speech_title}（#{hit.speech_id}）\n"
+            f"    {hit.section}\n"
+            f"    score {hit.score:.3f}\n"
+            f"{mark(hit.text, hit.matched_terms, color)}"
+        )
+    more = result.total - result.offset - len(result.hits)
+    footer = f"\n（另有 {more} 段包含这些词）" if more > 0 else ""
+    return "\n\n".join(blocks) + footer
+
+
+def render_speeches(speeches: list[SpeechInfo]) -> str:
+    """The numbered list of speeches."""
+    if not speeches:
+        return "（索引中没有讲话）"
+    width = len(str(max(s.number for s in speeches)))
+    lines = [f"{s.number:>{width}}. {s.title}  （{s.n_paragraphs} 段）" for s in speeches]
+    return "\n".join(lines)
+
+
+def render_outline(outline: Outline) -> str:
+    """A speech's section tree, indented by level."""
+    lines = [f"{outline.speech.number}. {outline.speech.title}"]
+
+    def walk(node: OutlineNode, depth: int) -> None:
+        lines.append(f"{'  ' * depth}{node.title}  （{node.n_paragraphs} 段）")
+        for child in node.children:
+            walk(child, depth + 1)
+
+    for node in outline.sections:
+        walk(node, 1)
+    return "\n".join(lines)
+
+
+def render_report(report: BuildReport) -> str:
+    """The summary printed after a reindex."""
+    if report.unchanged:
+        head = f"Index is up to date (generation {report.generation}); nothing to rebuild."
+    else:
+        head = f"Index rebuilt: generation {report.generation} is live."
+    lines = [
+        head,
+        f"  files read:   {report.files_read}",
+        f"  files skipped: {len(report.skipped)}",
+        *(f"    {name}: {reason}" for name, reason in report.skipped),
+        f"  speeches:     {report.speeches}",
+        f"  sections:     {report.sections}",
+        f"  paragraphs:   {report.paragraphs}",
+        f"  terms:        {report.terms}",
+        f"  re-tokenised: {len(report.retokenized)} speech(es)",
+        f"  seconds:      {report.seconds:.2f}",
+    ]
+    return "\n".join(lines)
+
+
+class ProgressBar:
+    """A tqdm bar on stderr fed by the index's progress callback."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self._bar: tqdm | None = None  # type: ignore[type-arg]
+        self._stage = ""
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._close()
+
+    def _close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        """Show ``done`` of ``total`` for ``stage``."""
+        if not self.enabled or total <= 0:
+            return
+        if stage != self._stage or self._bar is None:
+            self._close()
+            self._stage = stage
+            self._bar = tqdm(total=total, desc=_STAGES.get(stage, stage), unit="",
+                             file=sys.stderr, leave=False, dynamic_ncols=True)
+        self._bar.n = done
+        self._bar.refresh()

@@ -1,0 +1,56 @@
+"""Search over the speech corpus: normalisation, jieba tokens, BM25, SQLite store, reindex.
+
+Knows nothing of Telegram. The entry point is :class:`SearchIndex`::
+
+    index = SearchIndex(IndexConfig(db_path=..., corpus_dir=...))
+    await index.initialize()
+    result = await index.search("如何发挥基层党组织战斗堡垒作用", k=3)
+"""
+
+from ._bm25 import BM25, BM25Params, Postings, Scored, Variant
+from ._build import BuildError, BuildOptions, Progress
+from ._highlight import highlight_spans
+from ._normalize import clean_display, normalize
+from ._schema import SCHEMA_VERSION, SchemaError
+from ._service import IndexConfig, IndexUnavailable, ReindexBusy, SearchIndex
+from ._tokenize import Tokenizer, corpus_terms
+from ._types import (
+    BuildReport,
+    Hit,
+    IndexInfo,
+    Outline,
+    OutlineNode,
+    ParagraphView,
+    SearchResult,
+    SpeechInfo,
+)
+
+__all__ = [
+    "BM25",
+    "SCHEMA_VERSION",
+    "BM25Params",
+    "BuildError",
+    "BuildOptions",
+    "BuildReport",
+    "Hit",
+    "IndexConfig",
+    "IndexInfo",
+    "IndexUnavailable",
+    "Outline",
+    "OutlineNode",
+    "ParagraphView",
+    "Postings",
+    "Progress",
+    "ReindexBusy",
+    "SchemaError",
+    "Scored",
+    "SearchIndex",
+    "SearchResult",
+    "SpeechInfo",
+    "Tokenizer",
+    "Variant",
+    "clean_display",
+    "corpus_terms",
+    "highlight_spans",
+    "normalize",
+]

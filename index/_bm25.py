@@ -1,0 +1,231 @@
+"""BM25 as rank-bm25 computes it, over a sparse term → postings layout that is fast at scale.
+
+rank-bm25 scores every paragraph in Python for every query term. Here each term's postings
+(paragraph rows and term frequencies) are stored once; a query touches only the postings of its
+own terms. A float32 copy of every posting's score contribution (the BM25S idea) picks the
+candidates, and the candidates are then re-scored exactly in float64 with rank-bm25's formula,
+so rankings and scores equal rank-bm25's (to float rounding) while memory stays small.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+
+
+class Variant(StrEnum):
+    """The rank-bm25 classes this module reproduces."""
+
+    OKAPI = "okapi"  # BM25Okapi
+    PLUS = "plus"  # BM25Plus
+    L = "l"  # BM25L
+
+
+@dataclass(frozen=True, slots=True)
+class BM25Params:
+    """Parameters with rank-bm25's defaults."""
+
+    variant: Variant = Variant.PLUS
+    k1: float = 1.5
+    b: float = 0.75
+    delta: float | None = None  # None: rank-bm25's default for the variant (Plus 1.0, L 0.5)
+    epsilon: float = 0.25  # Okapi only
+
+    @property
+    def effective_delta(self) -> float:
+        """The delta in use."""
+        if self.delta is not None:
+            return self.delta
+        return 0.5 if self.variant is Variant.L else 1.0
+
+
+class Scored(NamedTuple):
+    """One scored row of the matrix."""
+
+    row: int
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Postings:
+    """The raw, storable form of an index: vocabulary, CSR postings and document lengths."""
+
+    terms: tuple[str, ...]
+    indptr: I64  # postings of term i are rows[indptr[i]:indptr[i+1]]
+    rows: npt.NDArray[np.int32]  # paragraph rows, ascending within each term
+    tfs: npt.NDArray[np.uint16]  # term frequency of each posting
+    doc_len: npt.NDArray[np.int32]
+
+    @classmethod
+    def from_documents(cls, documents: Sequence[Sequence[str]]) -> Postings:
+        """Build postings from token lists (one list per paragraph row)."""
+        per_term: dict[str, list[tuple[int, int]]] = {}
+        for row, doc in enumerate(documents):
+            for term, tf in Counter(doc).items():
+                per_term.setdefault(term, []).append((row, tf))
+        terms = tuple(sorted(per_term))
+        sizes = np.fromiter((len(per_term[t]) for t in terms), dtype=np.int64, count=len(terms))
+        indptr = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=indptr[1:])
+        rows = np.empty(int(indptr[-1]), dtype=np.int32)
+        tfs = np.empty(int(indptr[-1]), dtype=np.uint16)
+        for i, term in enumerate(terms):
+            pairs = per_term[term]
+            lo = int(indptr[i])
+            rows[lo : lo + len(pairs)] = [r for r, _ in pairs]
+            tfs[lo : lo + len(pairs)] = [min(tf, 65535) for _, tf in pairs]
+        doc_len = np.fromiter((len(d) for d in documents), dtype=np.int32, count=len(documents))
+        return cls(terms, indptr, rows, tfs, doc_len)
+
+
+class BM25:
+    """An immutable BM25 scorer equal to rank-bm25's ``BM25Okapi``/``BM25Plus``/``BM25L``."""
+
+    def __init__(self, postings: Postings, params: BM25Params | None = None) -> None:
+        self.params = params or BM25Params()
+        self.postings = postings
+        self.vocab = {term: i for i, term in enumerate(postings.terms)}
+        self.n_docs = len(postings.doc_len)
+        total = int(postings.doc_len.sum(dtype=np.int64))
+        # rank-bm25 divides by zero on an empty corpus; an empty index simply matches nothing.
+        self.avgdl = total / self.n_docs if self.n_docs else 0.0
+        self.df = np.diff(postings.indptr)
+        self.idf = self._idf()
+        p = self.params
+        if self.n_docs and self.avgdl > 0:
+            self._norm = p.k1 * (1 - p.b + p.b * postings.doc_len.astype(np.float64) / self.avgdl)
+        else:
+            self._norm = np.zeros(self.n_docs)
+        self._approx = self._contributions(np.arange(len(postings.rows)), postings.rows).astype(
+            np.float32
+        )
+
+    def _idf(self) -> F64:
+        n, df = self.n_docs, self.df.astype(np.float64)
+        if len(df) == 0:
+            return np.zeros(0)
+        variant = self.params.variant
+        if variant is Variant.PLUS:
+            return np.log((n + 1) / df)
+        if variant is Variant.L:
+            return np.log(n + 1) - np.log(df + 0.5)
+        idf = np.log(n - df + 0.5) - np.log(df + 0.5)
+        # rank-bm25 floors negative idfs at epsilon × the mean idf (its issue #39).
+        floor = self.params.epsilon * float(idf.sum() / len(idf))
+        return np.where(idf < 0, floor, idf)
+
+    def _contributions(self, posting_ix: I64, rows: npt.NDArray[np.int32] | I64) -> F64:
+        """Float64 score contribution of postings, without Plus's constant part."""
+        if len(posting_ix) == 0:
+            return np.zeros(0)
+        term_ix = np.searchsorted(self.postings.indptr, posting_ix, side="right") - 1
+        idf = self.idf[term_ix]
+        return self._formula(idf, self.postings.tfs[posting_ix].astype(np.float64), rows)
+
+    def _formula(self, idf: F64, tf: F64, rows: npt.NDArray[np.int32] | I64) -> F64:
+        p, norm = self.params, self._norm[rows]
+        if p.variant is Variant.OKAPI:
+            return idf * (tf * (p.k1 + 1) / (tf + norm))
+        if p.variant is Variant.PLUS:
+            return idf * ((tf * (p.k1 + 1)) / (norm + tf))
+        # BM25L: ctd = tf / (1 - b + b·dl/avgdl); rank-bm25 also multiplies by tf.
+        ctd = tf / (norm / p.k1) if p.k1 else tf
+        delta = p.effective_delta
+        return idf * tf * (p.k1 + 1) * (ctd + delta) / (p.k1 + ctd + delta)
+
+    def term_ids(self, tokens: Sequence[str]) -> list[int]:
+        """Vocabulary ids of the tokens found in the index (duplicates kept, as rank-bm25 does)."""
+        return [self.vocab[t] for t in tokens if t in self.vocab]
+
+    def constant(self, tokens: Sequence[str]) -> float:
+        """The part of every paragraph's score that does not depend on the paragraph."""
+        if self.params.variant is not Variant.PLUS:
+            return 0.0
+        delta = self.params.effective_delta
+        return float(sum(self.idf[i] * delta for i in self.term_ids(tokens)))
+
+    def _slice(self, term: int) -> slice:
+        return slice(int(self.postings.indptr[term]), int(self.postings.indptr[term + 1]))
+
+    def top(
+        self, tokens: Sequence[str], k: int, row_range: tuple[int, int] | None = None
+    ) -> tuple[list[Scored], int]:
+        """The ``k`` best rows that contain a query token, best first, with exact scores.
+
+        Also returns how many rows contain a query token at all.
+        """
+        ids = Counter(self.term_ids(tokens))
+        if not ids or k <= 0 or self.n_docs == 0:
+            return [], 0
+        lo, hi = row_range or (0, self.n_docs)
+        approx = np.zeros(hi - lo, dtype=np.float32)
+        hit = np.zeros(hi - lo, dtype=bool)
+        max_error = 0.0
+        for term, count in ids.items():
+            sl = self._slice(term)
+            rows, weights = self.postings.rows[sl], self._approx[sl]
+            if row_range is not None:
+                a, b = np.searchsorted(rows, [lo, hi])
+                rows, weights = rows[a:b], weights[a:b]
+            approx[rows - lo] += weights * np.float32(count)
+            hit[rows - lo] = True
+            if len(weights):
+                max_error += float(np.abs(weights).max()) * count
+        candidates = np.flatnonzero(hit)
+        total = len(candidates)
+        if total == 0:
+            return [], 0
+        # float32 rounding can reorder near-ties; keep everyone within the error bound of the k-th.
+        bound = 4 * max_error * float(np.finfo(np.float32).eps) * (len(ids) + 1)
+        cand_scores = approx[candidates]
+        if len(candidates) > k:
+            kth = np.partition(-cand_scores, k - 1)[k - 1]
+            keep = cand_scores >= -kth - bound
+            candidates = candidates[keep]
+        exact = self.exact_scores(ids, candidates + lo)
+        order = np.lexsort((candidates, -exact))[:k]
+        constant = self.constant(tokens)
+        return [Scored(int(candidates[i] + lo), float(exact[i] + constant)) for i in order], total
+
+    def exact_scores(self, term_counts: Counter[int], rows: I64) -> F64:
+        """rank-bm25's float64 score for ``rows`` (without Plus's constant part)."""
+        scores = np.zeros(len(rows))
+        for term, count in term_counts.items():
+            sl = self._slice(term)
+            term_rows = self.postings.rows[sl]
+            pos = np.searchsorted(term_rows, rows)
+            pos_clipped = np.minimum(pos, len(term_rows) - 1)
+            present = term_rows[pos_clipped] == rows
+            tf = np.where(present, self.postings.tfs[sl][pos_clipped], 0).astype(np.float64)
+            contribution = self._formula(np.full(len(rows), self.idf[term]), tf, rows)
+            for _ in range(count):
+                scores += contribution
+        return scores
+
+    def matched(self, tokens: Sequence[str], row: int) -> list[str]:
+        """The distinct query tokens that occur in ``row``."""
+        found = []
+        for token in dict.fromkeys(tokens):
+            term = self.vocab.get(token)
+            if term is None:
+                continue
+            rows = self.postings.rows[self._slice(term)]
+            pos = int(np.searchsorted(rows, row))
+            if pos < len(rows) and rows[pos] == row:
+                found.append(token)
+        return found
+
+    def idf_of(self, token: str) -> float | None:
+        """The idf of a token, or None when the corpus lacks it."""
+        term = self.vocab.get(token)
+        return None if term is None else float(self.idf[term])
+

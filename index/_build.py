@@ -1,0 +1,334 @@
+"""Build or rebuild the index beside the live one, then swap it in with one transaction."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiosqlite
+
+from corpus import CorpusLoad, LoadedSpeech, Section, Speech, load_corpus
+
+from ._bm25 import BM25, BM25Params, Postings
+from ._snapshot import Snapshot, save_arrays
+from ._tokenize import Tokenizer, corpus_terms
+from ._types import BuildReport
+
+log = logging.getLogger(__name__)
+
+#: progress(stage, done, total): stages are "read", "tokenize", "index", "swap".
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """How to build: BM25 parameters, heading weight and file limits."""
+
+    params: BM25Params = BM25Params()
+    heading_weight: int = 1  # times a paragraph's section titles count among its tokens
+    max_file_bytes: int = 20 * 1024 * 1024
+
+
+class BuildError(RuntimeError):
+    """A reindex failed; the live index is untouched."""
+
+
+def fingerprint(load: CorpusLoad) -> str:
+    """Identifies a corpus folder's content: the speeches' names and bytes."""
+    digest = hashlib.sha256()
+    for item in load.speeches:
+        digest.update(f"{item.path.name}\0{item.sha256}\n".encode())
+    return digest.hexdigest()[:32]
+
+
+def _join(tokens: Sequence[str]) -> str:
+    return " ".join(tokens)
+
+
+async def build(
+    db: aiosqlite.Connection,
+    corpus_dir: Path,
+    live: Snapshot | None,
+    options: BuildOptions,
+    progress: Progress | None = None,
+) -> tuple[BuildReport, Snapshot | None]:
+    """Build a new generation from ``corpus_dir``; return its report and snapshot.
+
+    The snapshot is None when the corpus equals the live index (nothing to swap).
+    """
+    started = time.perf_counter()
+    report = progress or (lambda stage, done, total: None)
+    if not corpus_dir.is_dir():
+        raise BuildError(f"corpus folder not found: {corpus_dir}")
+    load = await asyncio.to_thread(
+        load_corpus,
+        corpus_dir,
+        max_bytes=options.max_file_bytes,
+        progress=lambda path: report("read", 0, 0),
+    )
+    skipped = tuple((s.path.name, s.reason) for s in load.skipped)
+    if not load.speeches:
+        raise BuildError(f"no readable speech in {corpus_dir} ({len(skipped)} file(s) skipped)")
+    report("read", len(load.speeches), len(load.speeches))
+    finger = fingerprint(load)
+    user_words = corpus_terms(_speech_texts(item.speech) for item in load.speeches)
+    if live is not None and live.fingerprint == finger and live.options == options:
+        log.info("corpus unchanged since generation %d", live.generation)
+        return _unchanged(live, load, skipped, started), None
+
+    tokenizer = live.tokenizer if live and live.tokenizer.same_words(user_words) else None
+    if tokenizer is None:
+        tokenizer = Tokenizer(user_words)
+        await asyncio.to_thread(tokenizer.initialize)
+
+    await _purge_invisible(db)
+    cur = await db.execute(
+        "INSERT INTO generations (status, started_at, corpus_dir, fingerprint, user_words, params)"
+        " VALUES ('building', ?, ?, ?, ?, ?)",
+        (time.time(), str(corpus_dir), finger, json.dumps(user_words, ensure_ascii=False),
+         json.dumps(_options_json(options))),
+    )
+    gen = int(cur.lastrowid or 0)
+    await db.commit()
+    try:
+        kept, retokenized = await _write_speeches(db, gen, load.speeches, tokenizer, report)
+        snapshot = await _index(db, gen, kept, tokenizer, options, finger, str(corpus_dir), report)
+        elapsed = time.perf_counter() - started
+        stats = BuildReport(
+            generation=gen,
+            files_read=len(load.speeches) + len(skipped),
+            skipped=skipped,
+            speeches=len(kept),
+            sections=snapshot.n_sections,
+            paragraphs=snapshot.bm25.n_docs,
+            terms=len(snapshot.bm25.vocab),
+            retokenized=tuple(retokenized),
+            seconds=elapsed,
+        )
+        report("swap", 0, 1)
+        await _swap(db, gen, kept, stats)
+        report("swap", 1, 1)
+    except BaseException as exc:
+        await db.rollback()
+        await db.execute(
+            "UPDATE generations SET status = 'failed', error = ? WHERE id = ?", (repr(exc), gen)
+        )
+        await db.commit()
+        raise
+    log.info(
+        "generation %d live: %d speeches, %d paragraphs, %d re-tokenised, %.2fs",
+        gen, stats.speeches, stats.paragraphs, len(retokenized), elapsed,
+    )
+    return stats, snapshot
+
+
+def _speech_texts(speech: Speech) -> str:
+    return "\n".join([speech.title, *(s.title for s in speech.walk()), *(p.text for p in speech.paragraphs)])
+
+
+def _options_json(options: BuildOptions) -> dict[str, object]:
+    p = options.params
+    return {"variant": str(p.variant), "k1": p.k1, "b": p.b, "delta": p.delta,
+            "epsilon": p.epsilon, "heading_weight": options.heading_weight}
+
+
+def _unchanged(live: Snapshot, load: CorpusLoad, skipped: tuple[tuple[str, str], ...],
+               started: float) -> BuildReport:
+    return BuildReport(
+        generation=live.generation, files_read=len(load.speeches) + len(skipped), skipped=skipped,
+        speeches=len(live.speeches), sections=live.n_sections, paragraphs=live.bm25.n_docs,
+        terms=len(live.bm25.vocab), retokenized=(), seconds=time.perf_counter() - started,
+        unchanged=True,
+    )
+
+
+async def _purge_invisible(db: aiosqlite.Connection) -> None:
+    """Drop what no reader can see: failed builds and rows retired before the live generation."""
+    row = await (await db.execute("SELECT value FROM meta WHERE key = 'active_generation'")).fetchone()
+    active = int(row[0]) if row else 0
+    await db.execute("DELETE FROM speeches WHERE gen_from > ?", (active,))
+    await db.execute("DELETE FROM speeches WHERE gen_to IS NOT NULL AND gen_to <= ?", (active,))
+    await db.execute("DELETE FROM index_arrays WHERE gen <> ?", (active,))
+    await db.execute("DELETE FROM generations WHERE status <> 'ready' OR id < ?", (active,))
+    await db.commit()
+
+
+async def _write_speeches(
+    db: aiosqlite.Connection,
+    gen: int,
+    loaded: Sequence[LoadedSpeech],
+    tokenizer: Tokenizer,
+    report: Progress,
+) -> tuple[list[int], list[str]]:
+    """Reuse unchanged speeches' rows, tokenise and insert the others; return live row ids."""
+    rows = await (await db.execute(
+        "SELECT id, number, source, sha256, token_sig FROM speeches WHERE gen_to IS NULL"
+    )).fetchall()
+    by_source = {r[2]: r for r in rows}
+    next_number = max((r[1] for r in rows), default=0) + 1
+    kept: list[int] = []
+    retokenized: list[str] = []
+    for i, item in enumerate(loaded):
+        speech = item.speech
+        sig = tokenizer.signature_for(_speech_texts(speech))
+        old = by_source.get(item.path.name)
+        if old is not None and old[3] == item.sha256 and old[4] == sig:
+            kept.append(int(old[0]))
+        else:
+            number = int(old[1]) if old is not None else next_number
+            next_number += old is None
+            kept.append(await _insert_speech(db, gen, number, item, sig, tokenizer))
+            retokenized.append(item.path.name)
+            await db.commit()
+        report("tokenize", i + 1, len(loaded))
+    return kept, retokenized
+
+
+async def _insert_speech(
+    db: aiosqlite.Connection, gen: int, number: int, item: LoadedSpeech, sig: str, tokenizer: Tokenizer
+) -> int:
+    speech = item.speech
+    sections = list(speech.walk())
+    paragraphs = speech.paragraphs
+    # jieba is CPU work: keep it off the event loop.
+    section_tokens, para_tokens = await asyncio.to_thread(
+        lambda: ([tokenizer.tokens(s.title) for s in sections], [tokenizer.tokens(p.text) for p in paragraphs])
+    )
+    cur = await db.execute(
+        "INSERT INTO speeches (number, source, sha256, token_sig, title, year, encoding, salutation,"
+        " closing, n_paragraphs, file_mtime, added_at, gen_from)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (number, item.path.name, item.sha256, sig, speech.title, speech.year, speech.encoding,
+         speech.salutation, json.dumps(list(speech.closing), ensure_ascii=False), len(paragraphs),
+         _mtime(item.path), time.time(), gen),
+    )
+    speech_id = int(cur.lastrowid or 0)
+    section_ids: dict[int, int] = {}
+    path_of: dict[tuple[str, ...], int] = {}
+    await _insert_sections(db, speech_id, speech.sections, None, (), section_tokens, section_ids, path_of)
+    await db.executemany(
+        "INSERT INTO paragraphs (speech_id, section_id, ordinal, text, tokens) VALUES (?, ?, ?, ?, ?)",
+        [(speech_id, path_of[p.section_path], p.ordinal, p.text, _join(tokens))
+         for p, tokens in zip(paragraphs, para_tokens, strict=True)],
+    )
+    return speech_id
+
+
+async def _insert_sections(
+    db: aiosqlite.Connection,
+    speech_id: int,
+    sections: Sequence[Section],
+    parent: int | None,
+    parent_path: tuple[str, ...],
+    tokens: list[list[str]],
+    ids: dict[int, int],
+    path_of: dict[tuple[str, ...], int],
+) -> None:
+    for section in sections:
+        ordinal = len(ids)
+        path = (*parent_path, section.title)
+        cur = await db.execute(
+            "INSERT INTO sections (speech_id, parent_id, ordinal, level, marker_level, kind, number,"
+            " title, path, tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (speech_id, parent, ordinal, section.level, section.marker_level, str(section.kind),
+             section.number, section.title, json.dumps(list(path), ensure_ascii=False),
+             _join(tokens[ordinal])),
+        )
+        section_id = int(cur.lastrowid or 0)
+        ids[ordinal] = section_id
+        path_of.setdefault(path, section_id)
+        await _insert_sections(db, speech_id, section.children, section_id, path, tokens, ids, path_of)
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
+
+
+async def _index(
+    db: aiosqlite.Connection,
+    gen: int,
+    speech_ids: list[int],
+    tokenizer: Tokenizer,
+    options: BuildOptions,
+    finger: str,
+    corpus_dir: str,
+    report: Progress,
+) -> Snapshot:
+    """Compose each paragraph's tokens with its section titles and build the BM25 arrays."""
+    report("index", 0, 1)
+    marks = ",".join("?" * len(speech_ids))
+    rows = await (await db.execute(
+        f"SELECT p.id, s.number, p.tokens, p.section_id FROM paragraphs p JOIN speeches s"
+        f" ON s.id = p.speech_id WHERE p.speech_id IN ({marks}) ORDER BY s.number, p.ordinal",
+        speech_ids,
+    )).fetchall()
+    heading = await _heading_tokens(db, speech_ids)
+    weight = options.heading_weight
+
+    def compose() -> tuple[Postings, list[int], list[int]]:
+        docs = [r[2].split() + heading.get(r[3], []) * weight for r in rows]
+        return Postings.from_documents(docs), [r[0] for r in rows], [r[1] for r in rows]
+
+    postings, paragraph_ids, numbers = await asyncio.to_thread(compose)
+    bm25 = await asyncio.to_thread(BM25, postings, options.params)
+    await save_arrays(db, gen, postings, paragraph_ids, numbers)
+    await db.commit()
+    report("index", 1, 1)
+    return await Snapshot.load_metadata(db, gen, bm25, tokenizer, options, finger, corpus_dir,
+                                        paragraph_ids, numbers)
+
+
+async def _heading_tokens(db: aiosqlite.Connection, speech_ids: list[int]) -> dict[int, list[str]]:
+    """Tokens of every section's path (its own title and its ancestors'), by section id."""
+    marks = ",".join("?" * len(speech_ids))
+    rows = await (await db.execute(
+        f"SELECT id, parent_id, tokens, kind FROM sections WHERE speech_id IN ({marks}) ORDER BY id",
+        speech_ids,
+    )).fetchall()
+    own = {r[0]: ([] if r[3] != "numbered" else r[2].split()) for r in rows}
+    parent = {r[0]: r[1] for r in rows}
+    result: dict[int, list[str]] = {}
+    for section_id in own:
+        tokens: list[str] = []
+        node: int | None = section_id
+        while node is not None:
+            tokens = own[node] + tokens
+            node = parent[node]
+        result[section_id] = tokens
+    return result
+
+
+async def _swap(db: aiosqlite.Connection, gen: int, kept: list[int], stats: BuildReport) -> None:
+    """Make ``gen`` the live generation in one transaction."""
+    marks = ",".join("?" * len(kept))
+    await db.execute("BEGIN IMMEDIATE")
+    await db.execute(
+        f"UPDATE speeches SET gen_to = ? WHERE gen_to IS NULL AND gen_from < ? AND id NOT IN ({marks})",
+        (gen, gen, *kept),
+    )
+    await db.execute(
+        "UPDATE generations SET status = 'ready', finished_at = ?, stats = ? WHERE id = ?",
+        (time.time(), json.dumps(_stats_json(stats), ensure_ascii=False), gen),
+    )
+    await db.execute(
+        "INSERT INTO meta (key, value) VALUES ('active_generation', ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (str(gen),),
+    )
+    await db.commit()
+
+
+def _stats_json(stats: BuildReport) -> dict[str, object]:
+    return {"files_read": stats.files_read, "skipped": [list(s) for s in stats.skipped],
+            "speeches": stats.speeches, "sections": stats.sections,
+            "paragraphs": stats.paragraphs, "terms": stats.terms,
+            "retokenized": list(stats.retokenized), "seconds": round(stats.seconds, 3)}

@@ -1,0 +1,270 @@
+"""The search service: open the database, answer queries, reindex without downtime."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiosqlite
+
+from ._build import BuildError, BuildOptions, Progress, build
+from ._normalize import normalize
+from ._queries import fetch_paragraphs, fetch_section_paragraphs, outline_of, section_title
+from ._schema import SCHEMA, SCHEMA_VERSION, check_version
+from ._snapshot import Snapshot
+from ._types import BuildReport, Hit, IndexInfo, Outline, ParagraphView, SearchResult, SpeechInfo
+
+log = logging.getLogger(__name__)
+
+
+class IndexUnavailable(RuntimeError):
+    """The index cannot serve: no database, no corpus, or a broken file."""
+
+
+class ReindexBusy(RuntimeError):
+    """A reindex is already running."""
+
+
+@dataclass(frozen=True, slots=True)
+class IndexConfig:
+    """Where the index lives and how it is built and judged."""
+
+    db_path: Path
+    corpus_dir: Path
+    options: BuildOptions = field(default_factory=BuildOptions)
+    auto_build: bool = True  # build from the corpus when the database holds no index yet
+    # Share of the query's idf mass the best passage must cover to count as an answer (see README).
+    min_coverage: float = 0.4
+
+
+class SearchIndex:
+    """Ranked passages from the speech corpus, served from SQLite and memory."""
+
+    def __init__(self, config: IndexConfig) -> None:
+        self.config = config
+        self._read: aiosqlite.Connection | None = None
+        self._write: aiosqlite.Connection | None = None
+        self._snapshot: Snapshot | None = None
+        self._build_lock = asyncio.Lock()
+
+    # -- life cycle -------------------------------------------------------------------------
+
+    async def initialize(self, progress: Progress | None = None) -> None:
+        """Open the database and load the live generation (building it on first use)."""
+        path = self.config.db_path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._write = await _connect(path)
+            await self._write.executescript(SCHEMA)
+            version = await self._meta(self._write, "schema_version")
+            check_version(version)
+            if version is None:
+                await self._write.execute(
+                    "INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                )
+                await self._write.commit()
+            self._read = await _connect(path)
+        except (OSError, aiosqlite.Error) as exc:
+            await self.shutdown()
+            raise IndexUnavailable(f"cannot open the database {path}: {exc}") from exc
+        active = await self._meta(self._read, "active_generation")
+        if active is not None:
+            self._snapshot = await Snapshot.load(self._read, int(active))
+            log.info("index generation %s loaded from %s", active, path)
+        elif self.config.auto_build:
+            log.info("no index in %s yet: building from %s", path, self.config.corpus_dir)
+            await self.reindex(progress=progress)
+
+    async def shutdown(self) -> None:
+        """Close the database connections."""
+        for conn in (self._read, self._write):
+            if conn is not None:
+                await conn.close()
+        self._read = self._write = None
+
+    @staticmethod
+    async def _meta(conn: aiosqlite.Connection, key: str) -> str | None:
+        row = await (await conn.execute("SELECT value FROM meta WHERE key = ?", (key,))).fetchone()
+        return None if row is None else str(row[0])
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The live generation."""
+        if self._snapshot is None:
+            raise IndexUnavailable("the index is empty: run 'speechbot reindex'")
+        return self._snapshot
+
+    @property
+    def ready(self) -> bool:
+        """Whether a generation is loaded."""
+        return self._snapshot is not None
+
+    @property
+    def building(self) -> bool:
+        """Whether a reindex is running."""
+        return self._build_lock.locked()
+
+    def _db(self) -> aiosqlite.Connection:
+        if self._read is None:
+            raise IndexUnavailable("the index is not open")
+        return self._read
+
+    # -- queries ----------------------------------------------------------------------------
+
+    async def search(
+        self, query: str, k: int = 3, speech: int | None = None, offset: int = 0
+    ) -> SearchResult:
+        """The best ``k`` passages for ``query`` after ``offset``, optionally in one speech."""
+        snap = self.snapshot
+        k, offset = max(0, k), max(0, offset)
+        # Tokenising and scoring are CPU work: a thread keeps other chats answered meanwhile.
+        ranked = await asyncio.to_thread(_rank, snap, query, offset + k, speech, self.config.min_coverage)
+        terms, scored, total, relevant, reason = ranked
+        page = scored[offset : offset + k]
+        views = await fetch_paragraphs(self._db(), [snap.paragraph_ids[r.row] for r in page])
+        hits = tuple(
+            _hit(offset + i + 1, r.score, views[int(snap.paragraph_ids[r.row])],
+                 snap.bm25.matched(terms, r.row))
+            for i, r in enumerate(page)
+            if int(snap.paragraph_ids[r.row]) in views
+        )
+        return SearchResult(query=query, terms=tuple(terms), hits=hits, total=total, offset=offset,
+                            relevant=relevant, reason=reason, speech=speech)
+
+    async def speeches(self) -> list[SpeechInfo]:
+        """The indexed speeches in number order."""
+        return list(self.snapshot.speeches.values())
+
+    async def find_speech(self, ref: str) -> SpeechInfo | None:
+        """A speech by its number, or by part of its title or file name."""
+        speeches = self.snapshot.speeches
+        ref = ref.strip().lstrip("#")
+        if ref.isdigit():
+            return speeches.get(int(ref))
+        wanted = normalize(ref)
+        if not wanted:
+            return None
+        matches = [s for s in speeches.values()
+                   if wanted in normalize(s.title) or wanted in normalize(Path(s.source).stem)]
+        return matches[0] if matches else None
+
+    async def outline(self, number: int) -> Outline | None:
+        """A speech's section tree."""
+        info = self.snapshot.speeches.get(number)
+        if info is None:
+            return None
+        return await outline_of(self._db(), self.snapshot.generation, info)
+
+    async def paragraph(self, paragraph_id: int) -> ParagraphView | None:
+        """One paragraph by id."""
+        return (await fetch_paragraphs(self._db(), [paragraph_id])).get(paragraph_id)
+
+    async def context(self, paragraph_id: int, radius: int = 1) -> list[ParagraphView]:
+        """A paragraph with up to ``radius`` paragraphs before and after it."""
+        centre = await self.paragraph(paragraph_id)
+        if centre is None:
+            return []
+        rows = await (await self._db().execute(
+            "SELECT p.id FROM paragraphs p JOIN paragraphs c ON c.speech_id = p.speech_id"
+            " WHERE c.id = ? AND p.ordinal BETWEEN c.ordinal - ? AND c.ordinal + ? ORDER BY p.ordinal",
+            (paragraph_id, radius, radius),
+        )).fetchall()
+        views = await fetch_paragraphs(self._db(), [r[0] for r in rows])
+        return [views[r[0]] for r in rows if r[0] in views]
+
+    async def section_paragraphs(self, section_id: int) -> list[ParagraphView]:
+        """The paragraphs of a section and its sub-sections, in order."""
+        return await fetch_section_paragraphs(self._db(), section_id)
+
+    async def section_title(self, section_id: int) -> str | None:
+        """A section's title."""
+        found = await section_title(self._db(), section_id)
+        return None if found is None else found[1]
+
+    async def info(self) -> IndexInfo:
+        """Size and age of the live index."""
+        snap = self.snapshot
+        size = sum(p.stat().st_size for p in _db_files(self.config.db_path))
+        return IndexInfo(
+            generation=snap.generation, built_at=snap.built_at, corpus_dir=snap.corpus_dir,
+            fingerprint=snap.fingerprint, speeches=len(snap.speeches), sections=snap.n_sections,
+            paragraphs=snap.bm25.n_docs, terms=len(snap.bm25.vocab), db_bytes=size,
+            variant=str(snap.options.params.variant),
+        )
+
+    # -- reindex ----------------------------------------------------------------------------
+
+    async def reindex(self, corpus_dir: Path | None = None, progress: Progress | None = None) -> BuildReport:
+        """Rebuild from ``corpus_dir`` beside the live index and swap it in; raise ReindexBusy."""
+        if self._build_lock.locked():
+            raise ReindexBusy("a reindex is already running")
+        async with self._build_lock:
+            if self._write is None:
+                raise IndexUnavailable("the index is not open")
+            folder = corpus_dir or self.config.corpus_dir
+            try:
+                report, snapshot = await build(self._write, folder, self._snapshot, self.config.options, progress)
+            except (OSError, aiosqlite.Error) as exc:
+                raise BuildError(f"reindex failed, the previous index stays live: {exc}") from exc
+            if snapshot is not None:
+                self._snapshot = snapshot
+            return report
+
+
+async def _connect(path: Path) -> aiosqlite.Connection:
+    conn = await aiosqlite.connect(path, timeout=30)
+    await conn.execute("PRAGMA journal_mode = WAL")
+    await conn.execute("PRAGMA foreign_keys = ON")
+    await conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+def _db_files(path: Path) -> list[Path]:
+    return [p for p in (path, path.with_name(path.name + "-wal")) if p.exists()]
+
+
+def _rank(
+    snap: Snapshot, query: str, n: int, speech: int | None, min_coverage: float
+) -> tuple[list[str], list, int, bool, str]:  # type: ignore[type-arg]
+    terms = snap.tokenizer.tokens(query)
+    if not terms:
+        return terms, [], 0, False, "no search terms"
+    bm25 = snap.bm25
+    if speech is not None and speech not in snap.speech_rows:
+        return terms, [], 0, False, "no such speech"
+    row_range = snap.speech_rows.get(speech) if speech is not None else None
+    scored, total = bm25.top(terms, n, row_range)
+    if not scored:
+        return terms, [], 0, False, "no query term occurs in the corpus"
+    coverage = _coverage(snap, terms, bm25.matched(terms, scored[0].row))
+    if coverage < min_coverage:
+        return terms, scored, total, False, f"best passage covers {coverage:.0%} of the question"
+    return terms, scored, total, True, ""
+
+
+def _coverage(snap: Snapshot, terms: Sequence[str], matched: Sequence[str]) -> float:
+    """Share of the query's idf mass found in a passage; unknown terms weigh as rarest."""
+    n = snap.bm25.n_docs
+    rarest = math.log(n + 1)
+
+    def weight(term: str) -> float:
+        df = snap.bm25.df[snap.bm25.vocab[term]] if term in snap.bm25.vocab else 0
+        return math.log((n + 1) / df) if df else rarest
+
+    distinct = list(dict.fromkeys(terms))
+    total = sum(weight(t) for t in distinct)
+    return sum(weight(t) for t in matched) / total if total else 0.0
+
+
+def _hit(rank: int, score: float, view: ParagraphView, matched: list[str]) -> Hit:
+    return Hit(
+        rank=rank, score=score, paragraph_id=view.paragraph_id, speech_id=view.speech_id,
+        speech_title=view.speech_title, section_path=view.section_path, text=view.text,
+        ordinal=view.ordinal, prev_id=view.prev_id, next_id=view.next_id,
+        matched_terms=tuple(matched),
+    )
+

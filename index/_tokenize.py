@@ -1,0 +1,121 @@
+"""jieba tokenisation: one explicit tokenizer object, shared by corpus and queries."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import tempfile
+import threading
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+
+import jieba
+
+from ._normalize import NORMALIZER_VERSION, normalize
+
+log = logging.getLogger(__name__)
+
+# A token worth indexing has at least one letter, digit or CJK ideograph.
+_WORDY = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Terms a speech marks as one unit by quoting them: “两个维护”, “三会一课”, 《…》 titles.
+_QUOTED = re.compile(r"[“「『]([\u4e00-\u9fff0-9a-zA-Z]{2,6})[”」』]")
+
+
+def _read_words(name: str) -> list[str]:
+    text = resources.files("index").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    return [w.strip() for w in text.splitlines() if w.strip() and not w.lstrip().startswith("#")]
+
+
+def default_stopwords() -> frozenset[str]:
+    """The bundled stopword list (``index/data/stopwords.txt``)."""
+    return frozenset(normalize(w) for w in _read_words("stopwords.txt"))
+
+
+def domain_words() -> tuple[str, ...]:
+    """The bundled domain dictionary (``index/data/userdict.txt``)."""
+    return tuple(normalize(w) for w in _read_words("userdict.txt"))
+
+
+def corpus_terms(texts: Iterable[str]) -> list[str]:
+    """Quoted terms in the corpus (“四个意识”), to be kept whole by the tokenizer."""
+    found: dict[str, None] = {}
+    for text in texts:
+        for match in _QUOTED.finditer(text):
+            term = normalize(match.group(1))
+            if re.search(r"[\u4e00-\u9fff]", term):
+                found.setdefault(term, None)
+    return sorted(found)
+
+
+def _digest(parts: Iterable[str]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8") + b"\0")
+    return digest.hexdigest()[:16]
+
+
+class Tokenizer:
+    """A jieba tokenizer with the corpus dictionary and stopwords; load it once at start-up."""
+
+    def __init__(
+        self,
+        user_words: Sequence[str] = (),
+        stopwords: frozenset[str] | None = None,
+        cache_dir: Path | None = None,
+    ) -> None:
+        self.user_words: tuple[str, ...] = tuple(dict.fromkeys((*domain_words(), *user_words)))
+        self.stopwords = default_stopwords() if stopwords is None else stopwords
+        self._jieba = jieba.Tokenizer()
+        # jieba writes its prefix-dict cache to the temp dir; a read-only system needs a choice.
+        self._jieba.tmp_dir = str(cache_dir or tempfile.gettempdir())
+        self._ready = False
+        self._lock = threading.Lock()
+
+    def same_words(self, user_words: Sequence[str]) -> bool:
+        """Whether this tokenizer was made with exactly these corpus words."""
+        return self.user_words == tuple(dict.fromkeys((*domain_words(), *user_words)))
+
+    @property
+    def signature(self) -> str:
+        """Changes whenever some text could tokenise differently."""
+        return _digest((jieba.__version__, NORMALIZER_VERSION, *self.user_words, "|", *sorted(self.stopwords)))
+
+    def signature_for(self, text: str) -> str:
+        """Changes whenever ``text`` could tokenise differently.
+
+        Only user words that occur in the text can change its cut (``initialize`` keeps jieba's
+        word-count total fixed), so adding a speech re-tokenises only the speeches that contain
+        its new words.
+        """
+        norm = normalize(text)
+        present = [w for w in self.user_words if w in norm]
+        return _digest((jieba.__version__, NORMALIZER_VERSION, *present, "|", *sorted(self.stopwords)))
+
+    def initialize(self) -> None:
+        """Load jieba's dictionary and the user words (about a second; do it at start-up)."""
+        with self._lock:
+            if self._ready:
+                return
+            # jieba logs at DEBUG to its own stderr handler; keep start-up quiet.
+            logging.getLogger("jieba").setLevel(logging.WARNING)
+            self._jieba.initialize()
+            total = self._jieba.total
+            for word in self.user_words:
+                self._jieba.add_word(word)
+                # add_word raises the corpus total, which shifts every path's log-probability and
+                # could change the cut of text that has none of the new words; keep it fixed.
+                self._jieba.total = total
+            self._ready = True
+            log.info("tokenizer ready: %d user words", len(self.user_words))
+
+    def words(self, text: str) -> list[str]:
+        """All wordy tokens of normalised ``text`` (stopwords kept)."""
+        if not self._ready:
+            self.initialize()
+        return [t for t in self._jieba.lcut(normalize(text)) if t.strip() and _WORDY.search(t)]
+
+    def tokens(self, text: str) -> list[str]:
+        """Index/query tokens: wordy tokens of ``text`` without stopwords."""
+        return [t for t in self.words(text) if t not in self.stopwords]

@@ -1,0 +1,92 @@
+"""The BM25 scorer equals rank-bm25's implementation of every variant, scores and order."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from rank_bm25 import BM25L, BM25Okapi, BM25Plus
+
+from index import BM25, BM25Params, Postings, Variant
+
+REFERENCE = {Variant.OKAPI: BM25Okapi, Variant.PLUS: BM25Plus, Variant.L: BM25L}
+
+
+def _random_corpus(seed: int, n_docs: int = 2000) -> tuple[list[list[str]], list[str]]:
+    rng = random.Random(seed)
+    vocab = [f"w{i}" for i in range(1500)]
+    # A Zipf-like mix: some terms in most documents, most terms rare.
+    docs = [[rng.choice(vocab[: rng.choice([5, 50, 1500])]) for _ in range(rng.randint(0, 60))]
+            for _ in range(n_docs)]
+    return docs, vocab
+
+
+def _reference_top(ref: object, query: list[str], k: int) -> list[tuple[int, float]]:
+    scores = ref.get_scores(query)  # type: ignore[attr-defined]
+    order = np.lexsort((np.arange(len(scores)), -scores))[:k]
+    return [(int(i), float(scores[i])) for i in order]
+
+
+@pytest.mark.parametrize("variant", list(Variant))
+def test_top_ten_rows_and_scores_equal_rank_bm25(variant: Variant) -> None:
+    docs, vocab = _random_corpus(seed=7)
+    ours = BM25(Postings.from_documents(docs), BM25Params(variant=variant))
+    ref = REFERENCE[variant](docs)
+    rng = random.Random(3)
+    for _ in range(60):
+        query = [rng.choice(vocab[: rng.choice([5, 50, 1500])]) for _ in range(rng.randint(1, 6))]
+        got, total = ours.top(query, 10)
+        expected = _reference_top(ref, query, len(got))
+        assert [row for row, _ in got] == [row for row, _ in expected]
+        for (_, score), (_, want) in zip(got, expected, strict=True):
+            assert score == pytest.approx(want, abs=1e-9)
+        assert total == sum(1 for d in docs if set(d) & set(query))
+
+
+def test_term_in_half_the_paragraphs_still_ranks_with_plus() -> None:
+    # rank-bm25 issue #39: Okapi's idf is zero or floored for a term in >= half of the documents,
+    # so "党" would not count at all in a small corpus. BM25Plus keeps it positive.
+    docs = [["党", "建设"], ["党", "工作"], ["党"], ["群众"]]
+    okapi = BM25(Postings.from_documents(docs), BM25Params(variant=Variant.OKAPI))
+    plus = BM25(Postings.from_documents(docs), BM25Params(variant=Variant.PLUS))
+    assert okapi.idf_of("党") == pytest.approx(BM25Okapi(docs).idf["党"])
+    assert okapi.idf_of("党") <= 0.0 or okapi.idf_of("党") < plus.idf_of("党")  # type: ignore[operator]
+    hits, total = plus.top(["党"], 10)
+    assert total == 3 and all(score > 0 for _, score in hits)
+    assert {row for row, _ in hits} == {0, 1, 2}
+
+
+def test_okapi_floors_negative_idf_like_rank_bm25() -> None:
+    docs = [["党", "a"], ["党", "b"], ["党", "c"], ["d"]]
+    ours = BM25(Postings.from_documents(docs), BM25Params(variant=Variant.OKAPI))
+    ref = BM25Okapi(docs)
+    for term in ("党", "a", "d"):
+        assert ours.idf_of(term) == pytest.approx(ref.idf[term])
+
+
+def test_empty_corpus_matches_nothing_instead_of_dividing_by_zero() -> None:
+    bm25 = BM25(Postings.from_documents([]))
+    assert bm25.top(["党"], 3) == ([], 0)
+
+
+def test_row_range_restricts_to_one_speech() -> None:
+    docs, vocab = _random_corpus(seed=11, n_docs=500)
+    ours = BM25(Postings.from_documents(docs))
+    ref = BM25Plus(docs)
+    query = vocab[:3]
+    got, _ = ours.top(query, 5, row_range=(100, 200))
+    assert got and all(100 <= row < 200 for row, _ in got)
+    scores = ref.get_scores(query)
+    best = sorted(range(100, 200), key=lambda i: (-scores[i], i))[:5]
+    assert [row for row, _ in got] == best
+
+
+def test_repeated_query_terms_count_twice_as_in_rank_bm25() -> None:
+    docs = [["a", "b"], ["b", "c"], ["a", "a", "c"]]
+    ours = BM25(Postings.from_documents(docs))
+    ref = BM25Plus(docs)
+    got, _ = ours.top(["a", "a", "c"], 3)
+    scores = ref.get_scores(["a", "a", "c"])
+    for row, score in got:
+        assert score == pytest.approx(scores[row], abs=1e-9)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import time
@@ -31,9 +32,16 @@ async def require_admin(update: Update, context: Context) -> bool:
     user = update.effective_user
     if context.bot_data.is_admin(user.id if user else None):
         return True
-    log.warning("refused admin action from user=%s (id %s): %r", user_hash(user.id) if user else "-",
-                user.id if user else "-", update.effective_message.text if update.effective_message else
-                update.callback_query.data if update.callback_query else None)
+    log.warning(
+        "refused admin action from user=%s (id %s): %r",
+        user_hash(user.id) if user else "-",
+        user.id if user else "-",
+        update.effective_message.text
+        if update.effective_message
+        else update.callback_query.data
+        if update.callback_query
+        else None,
+    )
     english = texts.is_english(user.language_code if user else None)
     refusal = texts.NOT_ADMIN_EN if english else texts.NOT_ADMIN_ZH
     if update.callback_query is not None:
@@ -53,7 +61,9 @@ async def on_reindex(update: Update, context: Context) -> None:
         await reply(message, "已有一个重建任务正在进行，请等它完成。")
         return
     status = await reply(message, "⏳ 开始重建索引…（期间仍用旧索引回答问题）")
-    services.reindex_task = context.application.create_task(_reindex(services, status), update=update)
+    services.reindex_task = context.application.create_task(
+        _reindex(services, status), update=update
+    )
 
 
 async def _reindex(services: Services, status: Message) -> None:
@@ -64,14 +74,16 @@ async def _reindex(services: Services, status: Message) -> None:
         shown = None
         while not done.is_set():
             stage, n, total = latest[-1]
-            text = f"⏳ 重建索引：{_STAGES.get(stage, stage)} {n}/{total}" if total else "⏳ 重建索引：读取文件…"
+            text = (
+                f"⏳ 重建索引：{_STAGES.get(stage, stage)} {n}/{total}"
+                if total
+                else "⏳ 重建索引：读取文件…"
+            )
             if text != shown:
                 await _safe_edit(status, text)
                 shown = text
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(done.wait(), PROGRESS_EVERY)
-            except TimeoutError:
-                pass
 
     ticker = asyncio.create_task(show_progress())
     try:
@@ -93,11 +105,17 @@ async def _reindex(services: Services, status: Message) -> None:
 
 def summary(report: BuildReport) -> str:
     """The end-of-reindex summary."""
-    head = "✅ 语料未变化，索引已是最新。" if report.unchanged else f"✅ 索引已重建（第 {report.generation} 版）。"
+    head = (
+        "✅ 语料未变化，索引已是最新。"
+        if report.unchanged
+        else f"✅ 索引已重建（第 {report.generation} 版）。"
+    )
     skipped = "".join(f"\n  · {render.esc(n)}：{render.esc(r)}" for n, r in report.skipped)
-    return (f"{head}\n读取文件 {report.files_read} 个，跳过 {len(report.skipped)} 个{skipped}\n"
-            f"讲话 {report.speeches} 篇，部分 {report.sections} 个，段落 {report.paragraphs} 段\n"
-            f"重新分词 {len(report.retokenized)} 篇，用时 {report.seconds:.1f} 秒")
+    return (
+        f"{head}\n读取文件 {report.files_read} 个，跳过 {len(report.skipped)} 个{skipped}\n"
+        f"讲话 {report.speeches} 篇，部分 {report.sections} 个，段落 {report.paragraphs} 段\n"
+        f"重新分词 {len(report.retokenized)} 篇，用时 {report.seconds:.1f} 秒"
+    )
 
 
 async def _safe_edit(message: Message, text: str) -> None:
@@ -117,12 +135,20 @@ async def on_stats(update: Update, context: Context) -> None:
     info = await services.index.info()
     age_h = (time.time() - info.built_at) / 3600
     built = dt.datetime.fromtimestamp(info.built_at, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    latency = (f"中位数 {stats.median_ms:.1f} ms，p95 {stats.p95_ms:.1f} ms"
-               if stats.median_ms is not None and stats.p95_ms is not None else "暂无")
-    lines = [f"<b>已回答问题</b>：{stats.questions}", f"<b>回答用时</b>：{latency}",
-             f"<b>索引</b>：{info.paragraphs} 段，{info.db_bytes / 1e6:.1f} MB，建于 {built}（{age_h:.1f} 小时前）",
-             "<b>无相关结果的高频问题</b>："]
-    lines += [f"{i}. {render.esc(q[:80])}（{n} 次）" for i, (q, n) in enumerate(stats.unanswered, 1)] or ["（无）"]
+    latency = (
+        f"中位数 {stats.median_ms:.1f} ms，p95 {stats.p95_ms:.1f} ms"
+        if stats.median_ms is not None and stats.p95_ms is not None
+        else "暂无"
+    )
+    lines = [
+        f"<b>已回答问题</b>：{stats.questions}",
+        f"<b>回答用时</b>：{latency}",
+        f"<b>索引</b>：{info.paragraphs} 段，{info.db_bytes / 1e6:.1f} MB，建于 {built}（{age_h:.1f} 小时前）",
+        "<b>无相关结果的高频问题</b>：",
+    ]
+    lines += [
+        f"{i}. {render.esc(q[:80])}（{n} 次）" for i, (q, n) in enumerate(stats.unanswered, 1)
+    ] or ["（无）"]
     await reply(message, "\n".join(lines))
 
 

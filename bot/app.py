@@ -38,7 +38,11 @@ class _AddressedToBot(filters.MessageFilter):
     def filter(self, message: Any) -> bool:
         bot = message.get_bot()
         reply_to = message.reply_to_message
-        if reply_to is not None and reply_to.from_user is not None and reply_to.from_user.id == bot.id:
+        if (
+            reply_to is not None
+            and reply_to.from_user is not None
+            and reply_to.from_user.id == bot.id
+        ):
             return True
         mention = f"@{bot.username}".lower()
         return any(text.lower() == mention for text in message.parse_entities(["mention"]).values())
@@ -64,8 +68,15 @@ def build_application(settings: Settings, index: SearchIndex | None = None) -> A
         .context_types(ContextTypes(bot_data=Services))
         # Telegram's flood limits, with retries on RetryAfter.
         .rate_limiter(AIORateLimiter(max_retries=3))
-        .request(HTTPXRequest(connection_pool_size=64, connect_timeout=10, read_timeout=20,
-                              write_timeout=20, pool_timeout=10))
+        .request(
+            HTTPXRequest(
+                connection_pool_size=64,
+                connect_timeout=10,
+                read_timeout=20,
+                write_timeout=20,
+                pool_timeout=10,
+            )
+        )
         .get_updates_request(HTTPXRequest(connect_timeout=10, read_timeout=40))
         # Each update in its own task: one slow chat never holds up the others.
         .concurrent_updates(256)
@@ -81,19 +92,21 @@ def add_handlers(app: App) -> None:
     """Register every handler in priority order."""
     private_text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
     group_text = filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND & _AddressedToBot()
-    app.add_handlers([
-        CommandHandler(["start", "help"], handlers.on_help),
-        CommandHandler("search", handlers.on_search),
-        CommandHandler("outline", handlers.on_outline),
-        CommandHandler("about", handlers.on_about),
-        CommandHandler("reindex", admin.on_reindex),
-        CommandHandler("stats", admin.on_stats),
-        MessageHandler(filters.COMMAND, handlers.on_unknown),
-        MessageHandler(private_text | group_text, handlers.on_text),
-        CallbackQueryHandler(admin.on_admin_button, pattern=r"^a:"),
-        CallbackQueryHandler(buttons.on_button),
-        InlineQueryHandler(handlers.on_inline),
-    ])
+    app.add_handlers(
+        [
+            CommandHandler(["start", "help"], handlers.on_help),
+            CommandHandler("search", handlers.on_search),
+            CommandHandler("outline", handlers.on_outline),
+            CommandHandler("about", handlers.on_about),
+            CommandHandler("reindex", admin.on_reindex),
+            CommandHandler("stats", admin.on_stats),
+            MessageHandler(filters.COMMAND, handlers.on_unknown),
+            MessageHandler(private_text | group_text, handlers.on_text),
+            CallbackQueryHandler(admin.on_admin_button, pattern=r"^a:"),
+            CallbackQueryHandler(buttons.on_button),
+            InlineQueryHandler(handlers.on_inline),
+        ]
+    )
     app.add_error_handler(on_error)
 
 
@@ -102,12 +115,16 @@ async def on_error(update: object, context: Context) -> None:
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
         return
-    english = texts.is_english(update.effective_user.language_code if update.effective_user else None)
+    english = texts.is_english(
+        update.effective_user.language_code if update.effective_user else None
+    )
     try:
         if update.callback_query is not None:
             await update.callback_query.answer(texts.ERROR_EN if english else texts.ERROR_ZH)
         elif update.effective_message is not None:
-            await handlers.reply(update.effective_message, texts.ERROR_EN if english else texts.ERROR_ZH)
+            await handlers.reply(
+                update.effective_message, texts.ERROR_EN if english else texts.ERROR_ZH
+            )
     except TelegramError as exc:
         log.warning("could not tell the user about the error: %s", exc)
 
@@ -118,8 +135,9 @@ async def _register_commands(app: App, settings: Settings) -> None:
         await app.bot.set_my_commands(texts.COMMANDS_ZH)
         await app.bot.set_my_commands(texts.COMMANDS_EN, language_code="en")
         for admin_id in settings.admins:
-            await app.bot.set_my_commands(texts.COMMANDS_ZH + texts.ADMIN_COMMANDS,
-                                          scope=BotCommandScopeChat(admin_id))
+            await app.bot.set_my_commands(
+                texts.COMMANDS_ZH + texts.ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id)
+            )
     except TelegramError as exc:  # the menu is a convenience; answering matters more
         log.warning("could not register the command menu: %s", exc)
 
@@ -128,7 +146,9 @@ def _webhook_path(url: str) -> str:
     return urlsplit(url).path.strip("/") or "telegram"
 
 
-async def serve(application: App, settings: Settings, stop: asyncio.Event) -> None:
+async def serve(
+    application: App, settings: Settings, stop: asyncio.Event, *, poll_timeout: int = 30
+) -> None:
     """Run the bot until ``stop`` is set: the same steps as ``run_polling``/``run_webhook``."""
     await application.initialize()
     if application.post_init is not None:
@@ -141,13 +161,18 @@ async def serve(application: App, settings: Settings, stop: asyncio.Event) -> No
         if settings.webhook_mode:
             host, port = settings.listen
             await updater.start_webhook(
-                listen=host, port=port, url_path=_webhook_path(settings.webhook_url or ""),
-                webhook_url=settings.webhook_url, secret_token=settings.webhook_secret,
+                listen=host,
+                port=port,
+                url_path=_webhook_path(settings.webhook_url or ""),
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret,
                 allowed_updates=Update.ALL_TYPES,
             )
             log.info("webhook server listening on %s:%d", host, port)
         else:
-            await updater.start_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0, timeout=30)
+            await updater.start_polling(
+                allowed_updates=Update.ALL_TYPES, poll_interval=0.0, timeout=poll_timeout
+            )
             log.info("long polling started")
         await stop.wait()
     finally:

@@ -42,15 +42,21 @@ def _message(query: CallbackQuery) -> Message | None:
     return query.message if isinstance(query.message, Message) else None
 
 
-async def _send(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+async def _send(
+    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
     """A new message below the one whose button was pressed."""
     await query.answer()
     message = _message(query)
     if message is not None:
-        await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=False)
+        await message.reply_text(
+            text, parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=False
+        )
 
 
-async def _edit(query: CallbackQuery, context: Context, text: str, markup: InlineKeyboardMarkup | None) -> None:
+async def _edit(
+    query: CallbackQuery, context: Context, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
     """Edit the pressed message in place, spaced out to stay clear of flood control."""
     message = _message(query)
     if message is None:
@@ -73,8 +79,9 @@ async def _more(query: CallbackQuery, context: Context, action: cb.More) -> None
     if stored is None:
         await query.answer(texts.STALE_BUTTON_ZH, show_alert=True)
         return
-    result = await services.index.search(stored.query, k=keyboards.PAGE_SIZE, speech=stored.speech,
-                                         offset=action.offset)
+    result = await services.index.search(
+        stored.query, k=keyboards.PAGE_SIZE, speech=stored.speech, offset=action.offset
+    )
     text, markup = await render_result(services, result, query_id=stored.id)
     await _edit(query, context, text, markup)
 

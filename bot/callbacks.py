@@ -49,7 +49,12 @@ class Admin(NamedTuple):
 Action = More | Full | Context | OutlineOf | SectionPage | Admin
 
 _PREFIX: dict[type, str] = {
-    More: "m", Full: "f", Context: "c", OutlineOf: "o", SectionPage: "s", Admin: "a",
+    More: "m",
+    Full: "f",
+    Context: "c",
+    OutlineOf: "o",
+    SectionPage: "s",
+    Admin: "a",
 }
 _TYPES = {prefix: kind for kind, prefix in _PREFIX.items()}
 

@@ -39,34 +39,58 @@ def build_parser() -> argparse.ArgumentParser:
         description="Answer questions about a corpus of speeches, from the terminal or on Telegram.",
         epilog="Configuration comes from environment variables; see README.md.",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details to stderr")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log progress details to stderr"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ask = sub.add_parser("ask", help="print the passages that best answer a question",
-                         description="Print the passages that best answer QUESTION.")
-    ask.add_argument("question", nargs="+", help="the question, e.g. 如何发挥基层党组织战斗堡垒作用")
+    ask = sub.add_parser(
+        "ask",
+        help="print the passages that best answer a question",
+        description="Print the passages that best answer QUESTION.",
+    )
+    ask.add_argument(
+        "question", nargs="+", help="the question, e.g. 如何发挥基层党组织战斗堡垒作用"
+    )
     ask.add_argument("-k", type=int, default=3, help="number of passages (default 3)")
     ask.add_argument("--speech", metavar="N", help="only search speech N (number or part of title)")
     ask.add_argument("--json", action="store_true", help="print a JSON array instead of text")
-    ask.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                     help="mark matched terms with terminal bold (default: when on a terminal)")
+    ask.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="mark matched terms with terminal bold (default: when on a terminal)",
+    )
     ask.set_defaults(func=cmd_ask)
 
-    outline = sub.add_parser("outline", help="list the speeches, or show one speech's sections",
-                             description="Without SPEECH, list the speeches; with a number from that "
-                             "list or part of a title, show that speech's section tree.")
+    outline = sub.add_parser(
+        "outline",
+        help="list the speeches, or show one speech's sections",
+        description="Without SPEECH, list the speeches; with a number from that "
+        "list or part of a title, show that speech's section tree.",
+    )
     outline.add_argument("speech", nargs="?", help="speech number or part of its title")
     outline.set_defaults(func=cmd_outline)
 
-    reindex = sub.add_parser("reindex", help="rebuild the index from the corpus folder",
-                             description="Rebuild the index beside the live one and swap it in.")
-    reindex.add_argument("--corpus", type=Path, metavar="DIR",
-                         help="corpus folder (default: SPEECHBOT_CORPUS or the bundled speeches)")
+    reindex = sub.add_parser(
+        "reindex",
+        help="rebuild the index from the corpus folder",
+        description="Rebuild the index beside the live one and swap it in.",
+    )
+    reindex.add_argument(
+        "--corpus",
+        type=Path,
+        metavar="DIR",
+        help="corpus folder (default: SPEECHBOT_CORPUS or the bundled speeches)",
+    )
     reindex.set_defaults(func=cmd_reindex)
 
-    run = sub.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)",
-                         description="Run the Telegram bot: long polling, or a webhook server when "
-                         "SPEECHBOT_WEBHOOK_URL is set.")
+    run = sub.add_parser(
+        "run",
+        help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)",
+        description="Run the Telegram bot: long polling, or a webhook server when "
+        "SPEECHBOT_WEBHOOK_URL is set.",
+    )
     run.set_defaults(func=cmd_run)
     return parser
 
@@ -74,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
 async def _open_index(settings: Settings, *, show_progress: bool = True) -> SearchIndex:
     index = SearchIndex(settings.index_config)
     with terminal.ProgressBar(enabled=show_progress) as bar:
-        await index.initialize(progress=bar.update)
+        await index.initialize(progress=bar.update, refresh=True)
     return index
 
 
@@ -82,7 +106,7 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """``speechbot ask``."""
     question = " ".join(args.question).strip()
     if not question:
-        raise UsageError("the question is empty: speechbot ask \"如何发挥基层党组织战斗堡垒作用\"")
+        raise UsageError('the question is empty: speechbot ask "如何发挥基层党组织战斗堡垒作用"')
     if args.k < 1:
         raise UsageError("-k must be at least 1")
     index = await _open_index(settings)
@@ -155,8 +179,11 @@ async def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """``speechbot run``."""
     if not settings.token:
-        print("speechbot: TELEGRAM_BOT_TOKEN is not set. Set it to your bot's token from @BotFather "
-              "(hint: 'speechbot ask \"问题\"' works without one).", file=sys.stderr)
+        print(
+            "speechbot: TELEGRAM_BOT_TOKEN is not set. Set it to your bot's token from @BotFather "
+            "(hint: 'speechbot ask \"问题\"' works without one).",
+            file=sys.stderr,
+        )
         return 2
     from .app import run_bot
 
@@ -177,7 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level = max(level, logging.WARNING)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        return asyncio.run(args.func(args, settings))
+        command: Command = args.func
+        return asyncio.run(command(args, settings))
     except UsageError as exc:
         print(f"speechbot: {exc}", file=sys.stderr)
         return 2

@@ -57,15 +57,23 @@ async def answer_question(update: Update, context: Context, query: str) -> None:
     text, markup = await render_result(services, result, english=_english(update))
     await reply(message, text, reply_markup=markup)
     latency = (time.perf_counter() - started) * 1000
-    await services.state.log_question(user_id, message.chat.type, query, latency, len(result.hits),
-                                      result.relevant)
-    log.info("question user=%s chat=%s latency_ms=%.1f hits=%d relevant=%s terms=%d",
-             user_hash(user_id), message.chat.type, latency, len(result.hits) if result.relevant else 0,
-             result.relevant, len(result.terms))
+    await services.state.log_question(
+        user_id, message.chat.type, query, latency, len(result.hits), result.relevant
+    )
+    log.info(
+        "question user=%s chat=%s latency_ms=%.1f hits=%d relevant=%s terms=%d",
+        user_hash(user_id),
+        message.chat.type,
+        latency,
+        len(result.hits) if result.relevant else 0,
+        result.relevant,
+        len(result.terms),
+    )
 
 
-async def render_result(services: Services, result: SearchResult, *, english: bool = False,
-                        query_id: int | None = None) -> tuple[str, InlineKeyboardMarkup | None]:
+async def render_result(
+    services: Services, result: SearchResult, *, english: bool = False, query_id: int | None = None
+) -> tuple[str, InlineKeyboardMarkup | None]:
     """The reply text and buttons for a result (storing the question for paging)."""
     if not result.relevant:
         return render.nothing_found(result.query, result.reason, english=english), None
@@ -111,7 +119,9 @@ async def on_outline(update: Update, context: Context) -> None:
     ref = " ".join(context.args or []).strip()
     if not ref:
         speeches = await index.speeches()
-        await reply(message, render.speech_list(speeches), reply_markup=keyboards.speeches(speeches))
+        await reply(
+            message, render.speech_list(speeches), reply_markup=keyboards.speeches(speeches)
+        )
         return
     info = await index.find_speech(ref)
     tree = await index.outline(info.number) if info else None
@@ -127,10 +137,12 @@ async def on_about(update: Update, context: Context) -> None:
         return
     info = await context.bot_data.index.info()
     built = dt.datetime.fromtimestamp(info.built_at, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    await reply(update.effective_message,
-                f"<b>语料</b>：{info.speeches} 篇讲话，{info.sections} 个部分，{info.paragraphs} 段\n"
-                f"<b>索引</b>：第 {info.generation} 版，建于 {built}，{info.terms} 个词，"
-                f"{info.db_bytes / 1e6:.1f} MB，BM25 {render.esc(info.variant)}")
+    await reply(
+        update.effective_message,
+        f"<b>语料</b>：{info.speeches} 篇讲话，{info.sections} 个部分，{info.paragraphs} 段\n"
+        f"<b>索引</b>：第 {info.generation} 版，建于 {built}，{info.terms} 个词，"
+        f"{info.db_bytes / 1e6:.1f} MB，BM25 {render.esc(info.variant)}",
+    )
 
 
 async def on_unknown(update: Update, context: Context) -> None:
@@ -157,8 +169,12 @@ async def on_inline(update: Update, context: Context) -> None:
     result = await context.bot_data.index.search(text, k=5)
     articles = [
         InlineQueryResultArticle(
-            id=uuid4().hex, title=f"{hit.speech_title}", description=render.trim(hit.text, hit.matched_terms, 90),
-            input_message_content=InputTextMessageContent(render.passage(hit, 900), parse_mode=ParseMode.HTML),
+            id=uuid4().hex,
+            title=f"{hit.speech_title}",
+            description=render.trim(hit.text, hit.matched_terms, 90),
+            input_message_content=InputTextMessageContent(
+                render.passage(hit, 900), parse_mode=ParseMode.HTML
+            ),
         )
         for hit in (result.hits if result.relevant else ())
     ]
@@ -170,4 +186,3 @@ def strip_mention(text: str, username: str | None) -> str:
     if username:
         text = text.replace(f"@{username}", " ")
     return " ".join(text.split())
-

@@ -74,9 +74,14 @@ def section_pages(section_id: int, page: int, pages: int) -> InlineKeyboardMarku
 
 def confirm(action: str, arg: str, yes: str = "确认", no: str = "取消") -> InlineKeyboardMarkup:
     """A confirm/cancel pair for an admin action."""
-    return InlineKeyboardMarkup([[
-        _button(yes, cb.Admin(action, arg)), _button(no, cb.Admin("cancel", arg)),
-    ]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(yes, cb.Admin(action, arg)),
+                _button(no, cb.Admin("cancel", arg)),
+            ]
+        ]
+    )
 
 
 def _short(text: str, limit: int) -> str:

@@ -6,7 +6,15 @@ import html
 import re
 from collections.abc import Sequence
 
-from index import Hit, Outline, OutlineNode, ParagraphView, SearchResult, SpeechInfo, highlight_spans
+from index import (
+    Hit,
+    Outline,
+    OutlineNode,
+    ParagraphView,
+    SearchResult,
+    SpeechInfo,
+    highlight_spans,
+)
 
 #: Telegram's limit on a message's text after entity parsing.
 MAX_MESSAGE = 4096
@@ -84,8 +92,12 @@ def answer(result: SearchResult, budget: int = PASSAGE_BUDGET) -> str:
     while True:
         head = f"🔎 {esc(_short(result.query, 60))}"
         more = result.total - result.offset - len(result.hits)
-        pages = f"第 {result.offset + 1}–{result.offset + len(result.hits)} 条，共 {result.total} 条"
-        text = "\n\n".join([head, *(passage(h, budget) for h in result.hits), pages if more >= 0 else ""])
+        pages = (
+            f"第 {result.offset + 1}–{result.offset + len(result.hits)} 条，共 {result.total} 条"
+        )
+        text = "\n\n".join(
+            [head, *(passage(h, budget) for h in result.hits), pages if more >= 0 else ""]
+        )
         if visible_length(text) <= MAX_MESSAGE or budget <= 60:
             return text.strip()
         budget = budget * 2 // 3
@@ -95,10 +107,14 @@ def nothing_found(query: str, reason: str, *, english: bool = False) -> str:
     """The plain 'nothing relevant' reply with suggestions."""
     q = esc(_short(query, 80))
     if english:
-        return (f"Nothing in the speeches answers “{q}”.\n"
-                "Try other words (the speeches are in Chinese), or browse them with /outline.")
-    return (f"没有找到与“{q}”相关的内容。\n"
-            "可以换个说法、用更具体的词再问，或发送 /outline 浏览讲话目录。")
+        return (
+            f"Nothing in the speeches answers “{q}”.\n"
+            "Try other words (the speeches are in Chinese), or browse them with /outline."
+        )
+    return (
+        f"没有找到与“{q}”相关的内容。\n"
+        "可以换个说法、用更具体的词再问，或发送 /outline 浏览讲话目录。"
+    )
 
 
 def speech_list(speeches: Sequence[SpeechInfo]) -> str:
@@ -106,7 +122,9 @@ def speech_list(speeches: Sequence[SpeechInfo]) -> str:
     if not speeches:
         return "索引中还没有讲话。"
     lines = [f"{s.number}. {esc(s.title)}（{s.n_paragraphs} 段）" for s in speeches]
-    return "<b>讲话目录</b>\n" + "\n".join(lines) + "\n\n点按下方按钮查看提纲，或发送 /outline 编号。"
+    return (
+        "<b>讲话目录</b>\n" + "\n".join(lines) + "\n\n点按下方按钮查看提纲，或发送 /outline 编号。"
+    )
 
 
 def outline(tree: Outline) -> str:
@@ -139,8 +157,10 @@ def context(views: Sequence[ParagraphView], centre_id: int) -> str:
     for v in views:
         text = esc(v.text if len(v.text) <= budget else v.text[:budget] + ELLIPSIS)
         marker = "▶ " if v.paragraph_id == centre_id else ""
-        parts.append(f"<i>{esc(v.section)}</i>\n{marker}{'<b>' if marker else ''}{text}"
-                     f"{'</b>' if marker else ''}")
+        parts.append(
+            f"<i>{esc(v.section)}</i>\n{marker}{'<b>' if marker else ''}{text}"
+            f"{'</b>' if marker else ''}"
+        )
     return fit(head + "\n\n" + "\n\n".join(parts))
 
 

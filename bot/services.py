@@ -84,8 +84,19 @@ class Services:
         self._index = index or SearchIndex(settings.index_config)
         if not self._index.ready:
             await self._index.initialize()
+        if await self._index.is_stale():
+            # Serve the old index meanwhile; the new one is swapped in when ready.
+            log.warning("corpus changed since the last build: reindexing in the background")
+            self.reindex_task = asyncio.create_task(self._refresh())
         self._state = BotState(settings.db_path)
         await self._state.initialize()
+
+    async def _refresh(self) -> None:
+        try:
+            report = await self.index.reindex()
+            log.info("background reindex done: generation %d", report.generation)
+        except Exception:
+            log.exception("background reindex failed; the previous index keeps serving")
 
     async def shutdown(self) -> None:
         """Close what :meth:`initialize` opened."""
@@ -122,5 +133,5 @@ class Services:
         return user_id is not None and user_id in self.settings.admins
 
 
-Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], Services]
-App = Application[ExtBot[None], Context, dict[Any, Any], dict[Any, Any], Services, Any]
+Context = CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], Services]
+App = Application[ExtBot[Any], Context, dict[Any, Any], dict[Any, Any], Services, Any]

@@ -65,14 +65,17 @@ class Settings:
             user_rate=_int("SPEECHBOT_USER_RATE", get("SPEECHBOT_USER_RATE"), defaults.user_rate),
             variant=_variant(get("SPEECHBOT_BM25")),
             heading_weight=_int("SPEECHBOT_HEADING_WEIGHT", get("SPEECHBOT_HEADING_WEIGHT"), 1),
-            max_upload_bytes=_int("SPEECHBOT_MAX_UPLOAD", get("SPEECHBOT_MAX_UPLOAD"),
-                                  defaults.max_upload_bytes),
+            max_upload_bytes=_int(
+                "SPEECHBOT_MAX_UPLOAD", get("SPEECHBOT_MAX_UPLOAD"), defaults.max_upload_bytes
+            ),
         )
 
     @property
     def index_config(self) -> IndexConfig:
         """How the index is opened and built."""
-        options = BuildOptions(params=BM25Params(variant=self.variant), heading_weight=self.heading_weight)
+        options = BuildOptions(
+            params=BM25Params(variant=self.variant), heading_weight=self.heading_weight
+        )
         return IndexConfig(db_path=self.db_path, corpus_dir=self.corpus_dir, options=options)
 
     @property
@@ -87,7 +90,9 @@ def _admins(value: str | None) -> frozenset[int]:
     try:
         return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
     except ValueError:
-        raise ConfigError(f"SPEECHBOT_ADMINS must be comma-separated user ids, got {value!r}") from None
+        raise ConfigError(
+            f"SPEECHBOT_ADMINS must be comma-separated user ids, got {value!r}"
+        ) from None
 
 
 def _listen(value: str | None) -> tuple[str, int]:

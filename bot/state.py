@@ -98,9 +98,11 @@ class BotState:
 
     async def query(self, query_id: int) -> StoredQuery | None:
         """A stored question by id."""
-        row = await (await self.db.execute(
-            "SELECT id, query, speech FROM bot_queries WHERE id = ?", (query_id,)
-        )).fetchone()
+        row = await (
+            await self.db.execute(
+                "SELECT id, query, speech FROM bot_queries WHERE id = ?", (query_id,)
+            )
+        ).fetchone()
         return None if row is None else StoredQuery(int(row[0]), str(row[1]), row[2])
 
     async def log_question(
@@ -110,19 +112,33 @@ class BotState:
         await self.db.execute(
             "INSERT INTO bot_questions (ts, user_hash, chat_type, query, latency_ms, hits, relevant)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (time.time(), user_hash(user_id), chat_type, query[:500], latency_ms, hits, int(relevant)),
+            (
+                time.time(),
+                user_hash(user_id),
+                chat_type,
+                query[:500],
+                latency_ms,
+                hits,
+                int(relevant),
+            ),
         )
         await self.db.commit()
 
     async def stats(self, top: int = 10) -> Stats:
         """Questions served, latency median and p95, and the most frequent unanswered ones."""
-        latencies = [r[0] for r in await (await self.db.execute(
-            "SELECT latency_ms FROM bot_questions ORDER BY latency_ms"
-        )).fetchall()]
-        unanswered = await (await self.db.execute(
-            "SELECT query, count(*) AS n FROM bot_questions WHERE relevant = 0"
-            " GROUP BY query ORDER BY n DESC, max(ts) DESC LIMIT ?", (top,)
-        )).fetchall()
+        latencies = [
+            r[0]
+            for r in await (
+                await self.db.execute("SELECT latency_ms FROM bot_questions ORDER BY latency_ms")
+            ).fetchall()
+        ]
+        unanswered = await (
+            await self.db.execute(
+                "SELECT query, count(*) AS n FROM bot_questions WHERE relevant = 0"
+                " GROUP BY query ORDER BY n DESC, max(ts) DESC LIMIT ?",
+                (top,),
+            )
+        ).fetchall()
         median = statistics.median(latencies) if latencies else None
         p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))] if latencies else None
         return Stats(len(latencies), median, p95, [(str(q), int(n)) for q, n in unanswered])

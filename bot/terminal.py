@@ -11,7 +11,12 @@ from tqdm import tqdm
 from index import BuildReport, Outline, OutlineNode, SearchResult, SpeechInfo, highlight_spans
 
 _BOLD, _RESET = "\033[1m", "\033[0m"
-_STAGES = {"read": "reading files", "tokenize": "tokenising", "index": "indexing", "swap": "swapping in"}
+_STAGES = {
+    "read": "reading files",
+    "tokenize": "tokenising",
+    "index": "indexing",
+    "swap": "swapping in",
+}
 
 
 def use_color(choice: str) -> bool:
@@ -36,8 +41,10 @@ def render_result(result: SearchResult, *, color: bool) -> str:
     """Passages with speech title, section path and score, or a plain 'nothing relevant'."""
     if not result.relevant:
         why = f" ({result.reason})" if result.reason else ""
-        return (f"没有找到与“{result.query}”相关的内容{why}。\n"
-                "试试换个说法，或用 'speechbot outline' 浏览讲话目录。")
+        return (
+            f"没有找到与“{result.query}”相关的内容{why}。\n"
+            "试试换个说法，或用 'speechbot outline' 浏览讲话目录。"
+        )
     blocks = []
     for hit in result.hits:
         blocks.append(
@@ -100,14 +107,18 @@ class ProgressBar:
 
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = enabled
-        self._bar: tqdm | None = None  # type: ignore[type-arg]
+        self._bar: tqdm[None] | None = None
         self._stage = ""
 
     def __enter__(self) -> ProgressBar:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self._close()
 
     def _close(self) -> None:
@@ -122,7 +133,14 @@ class ProgressBar:
         if stage != self._stage or self._bar is None:
             self._close()
             self._stage = stage
-            self._bar = tqdm(total=total, desc=_STAGES.get(stage, stage), unit="",
-                             file=sys.stderr, leave=False, dynamic_ncols=True)
+            self._bar = tqdm(
+                total=total,
+                desc=_STAGES.get(stage, stage),
+                unit="",
+                file=sys.stderr,
+                leave=False,
+                dynamic_ncols=True,
+                disable=None,
+            )
         self._bar.n = done
         self._bar.refresh()

@@ -32,7 +32,9 @@ Commands:
 
 In groups, mention me or reply to my message. In any chat, type @{username} question for inline search."""
 
-SEARCH_USAGE_ZH = "用法：/search 问题，例如 <code>/search 如何加强干部队伍建设</code>。也可以直接发送问题。"
+SEARCH_USAGE_ZH = (
+    "用法：/search 问题，例如 <code>/search 如何加强干部队伍建设</code>。也可以直接发送问题。"
+)
 SEARCH_USAGE_EN = "Usage: /search question, e.g. <code>/search 如何加强干部队伍建设</code>. You can also just send the question."
 UNKNOWN_ZH = "没有这个命令。发送 /help 查看可用命令。"
 UNKNOWN_EN = "Unknown command. Send /help to see what I can do."

@@ -52,7 +52,9 @@ class Section:
 
     def all_paragraphs(self) -> tuple[Paragraph, ...]:
         """The paragraphs of this section and its descendants, in speech order."""
-        return tuple(sorted((p for s in self.walk() for p in s.paragraphs), key=lambda p: p.ordinal))
+        return tuple(
+            sorted((p for s in self.walk() for p in s.paragraphs), key=lambda p: p.ordinal)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +78,9 @@ class Speech:
     @property
     def paragraphs(self) -> tuple[Paragraph, ...]:
         """All paragraphs of the speech in order."""
-        return tuple(sorted((p for s in self.walk() for p in s.paragraphs), key=lambda p: p.ordinal))
+        return tuple(
+            sorted((p for s in self.walk() for p in s.paragraphs), key=lambda p: p.ordinal)
+        )
 
     @property
     def headings(self) -> tuple[str, ...]:

@@ -117,7 +117,7 @@ class BM25:
         if variant is Variant.PLUS:
             return np.log((n + 1) / df)
         if variant is Variant.L:
-            return np.log(n + 1) - np.log(df + 0.5)
+            return np.asarray(np.log(n + 1) - np.log(df + 0.5), dtype=np.float64)
         idf = np.log(n - df + 0.5) - np.log(df + 0.5)
         # rank-bm25 floors negative idfs at epsilon × the mean idf (its issue #39).
         floor = self.params.epsilon * float(idf.sum() / len(idf))
@@ -228,4 +228,3 @@ class BM25:
         """The idf of a token, or None when the corpus lacks it."""
         term = self.vocab.get(token)
         return None if term is None else float(self.idf[term])
-

@@ -8,12 +8,12 @@ import json
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiosqlite
 
-from corpus import CorpusLoad, LoadedSpeech, Section, Speech, load_corpus
+from corpus import PARSER_VERSION, CorpusLoad, LoadedSpeech, Section, Speech, corpus_files, load_corpus
 
 from ._bm25 import BM25, BM25Params, Postings
 from ._snapshot import Snapshot, save_arrays
@@ -30,7 +30,7 @@ Progress = Callable[[str, int, int], None]
 class BuildOptions:
     """How to build: BM25 parameters, heading weight and file limits."""
 
-    params: BM25Params = BM25Params()
+    params: BM25Params = field(default_factory=BM25Params)
     heading_weight: int = 1  # times a paragraph's section titles count among its tokens
     max_file_bytes: int = 20 * 1024 * 1024
 
@@ -39,11 +39,15 @@ class BuildError(RuntimeError):
     """A reindex failed; the live index is untouched."""
 
 
-def fingerprint(load: CorpusLoad) -> str:
-    """Identifies a corpus folder's content: the speeches' names and bytes."""
-    digest = hashlib.sha256()
-    for item in load.speeches:
-        digest.update(f"{item.path.name}\0{item.sha256}\n".encode())
+def fingerprint(directory: Path) -> str:
+    """Identifies a corpus folder's content: its files' names and bytes, and the parser version."""
+    digest = hashlib.sha256(f"parser {PARSER_VERSION}\n".encode())
+    for path in corpus_files(directory):
+        file_digest = hashlib.sha256()
+        with path.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                file_digest.update(block)
+        digest.update(f"{path.name}\0{file_digest.hexdigest()}\n".encode())
     return digest.hexdigest()[:32]
 
 
@@ -64,7 +68,7 @@ async def build(
     """
     started = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
-    if not corpus_dir.is_dir():
+    if not await asyncio.to_thread(corpus_dir.is_dir):
         raise BuildError(f"corpus folder not found: {corpus_dir}")
     load = await asyncio.to_thread(
         load_corpus,
@@ -76,7 +80,7 @@ async def build(
     if not load.speeches:
         raise BuildError(f"no readable speech in {corpus_dir} ({len(skipped)} file(s) skipped)")
     report("read", len(load.speeches), len(load.speeches))
-    finger = fingerprint(load)
+    finger = await asyncio.to_thread(fingerprint, corpus_dir)
     user_words = corpus_terms(_speech_texts(item.speech) for item in load.speeches)
     if live is not None and live.fingerprint == finger and live.options == options:
         log.info("corpus unchanged since generation %d", live.generation)
@@ -91,8 +95,13 @@ async def build(
     cur = await db.execute(
         "INSERT INTO generations (status, started_at, corpus_dir, fingerprint, user_words, params)"
         " VALUES ('building', ?, ?, ?, ?, ?)",
-        (time.time(), str(corpus_dir), finger, json.dumps(user_words, ensure_ascii=False),
-         json.dumps(_options_json(options))),
+        (
+            time.time(),
+            str(corpus_dir),
+            finger,
+            json.dumps(user_words, ensure_ascii=False),
+            json.dumps(_options_json(options)),
+        ),
     )
     gen = int(cur.lastrowid or 0)
     await db.commit()
@@ -123,34 +132,55 @@ async def build(
         raise
     log.info(
         "generation %d live: %d speeches, %d paragraphs, %d re-tokenised, %.2fs",
-        gen, stats.speeches, stats.paragraphs, len(retokenized), elapsed,
+        gen,
+        stats.speeches,
+        stats.paragraphs,
+        len(retokenized),
+        elapsed,
     )
     return stats, snapshot
 
 
 def _speech_texts(speech: Speech) -> str:
-    return "\n".join([speech.title, *(s.title for s in speech.walk()), *(p.text for p in speech.paragraphs)])
+    return "\n".join(
+        [speech.title, *(s.title for s in speech.walk()), *(p.text for p in speech.paragraphs)]
+    )
 
 
 def _options_json(options: BuildOptions) -> dict[str, object]:
     p = options.params
-    return {"variant": str(p.variant), "k1": p.k1, "b": p.b, "delta": p.delta,
-            "epsilon": p.epsilon, "heading_weight": options.heading_weight}
+    return {
+        "variant": str(p.variant),
+        "k1": p.k1,
+        "b": p.b,
+        "delta": p.delta,
+        "epsilon": p.epsilon,
+        "heading_weight": options.heading_weight,
+    }
 
 
-def _unchanged(live: Snapshot, load: CorpusLoad, skipped: tuple[tuple[str, str], ...],
-               started: float) -> BuildReport:
+def _unchanged(
+    live: Snapshot, load: CorpusLoad, skipped: tuple[tuple[str, str], ...], started: float
+) -> BuildReport:
     return BuildReport(
-        generation=live.generation, files_read=len(load.speeches) + len(skipped), skipped=skipped,
-        speeches=len(live.speeches), sections=live.n_sections, paragraphs=live.bm25.n_docs,
-        terms=len(live.bm25.vocab), retokenized=(), seconds=time.perf_counter() - started,
+        generation=live.generation,
+        files_read=len(load.speeches) + len(skipped),
+        skipped=skipped,
+        speeches=len(live.speeches),
+        sections=live.n_sections,
+        paragraphs=live.bm25.n_docs,
+        terms=len(live.bm25.vocab),
+        retokenized=(),
+        seconds=time.perf_counter() - started,
         unchanged=True,
     )
 
 
 async def _purge_invisible(db: aiosqlite.Connection) -> None:
     """Drop what no reader can see: failed builds and rows retired before the live generation."""
-    row = await (await db.execute("SELECT value FROM meta WHERE key = 'active_generation'")).fetchone()
+    row = await (
+        await db.execute("SELECT value FROM meta WHERE key = 'active_generation'")
+    ).fetchone()
     active = int(row[0]) if row else 0
     await db.execute("DELETE FROM speeches WHERE gen_from > ?", (active,))
     await db.execute("DELETE FROM speeches WHERE gen_to IS NOT NULL AND gen_to <= ?", (active,))
@@ -167,9 +197,11 @@ async def _write_speeches(
     report: Progress,
 ) -> tuple[list[int], list[str]]:
     """Reuse unchanged speeches' rows, tokenise and insert the others; return live row ids."""
-    rows = await (await db.execute(
-        "SELECT id, number, source, sha256, token_sig FROM speeches WHERE gen_to IS NULL"
-    )).fetchall()
+    rows = await (
+        await db.execute(
+            "SELECT id, number, source, sha256, token_sig FROM speeches WHERE gen_to IS NULL"
+        )
+    ).fetchall()
     by_source = {r[2]: r for r in rows}
     next_number = max((r[1] for r in rows), default=0) + 1
     kept: list[int] = []
@@ -191,31 +223,55 @@ async def _write_speeches(
 
 
 async def _insert_speech(
-    db: aiosqlite.Connection, gen: int, number: int, item: LoadedSpeech, sig: str, tokenizer: Tokenizer
+    db: aiosqlite.Connection,
+    gen: int,
+    number: int,
+    item: LoadedSpeech,
+    sig: str,
+    tokenizer: Tokenizer,
 ) -> int:
     speech = item.speech
     sections = list(speech.walk())
     paragraphs = speech.paragraphs
     # jieba is CPU work: keep it off the event loop.
     section_tokens, para_tokens = await asyncio.to_thread(
-        lambda: ([tokenizer.tokens(s.title) for s in sections], [tokenizer.tokens(p.text) for p in paragraphs])
+        lambda: (
+            [tokenizer.tokens(s.title) for s in sections],
+            [tokenizer.tokens(p.text) for p in paragraphs],
+        )
     )
     cur = await db.execute(
         "INSERT INTO speeches (number, source, sha256, token_sig, title, year, encoding, salutation,"
         " closing, n_paragraphs, file_mtime, added_at, gen_from)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (number, item.path.name, item.sha256, sig, speech.title, speech.year, speech.encoding,
-         speech.salutation, json.dumps(list(speech.closing), ensure_ascii=False), len(paragraphs),
-         _mtime(item.path), time.time(), gen),
+        (
+            number,
+            item.path.name,
+            item.sha256,
+            sig,
+            speech.title,
+            speech.year,
+            speech.encoding,
+            speech.salutation,
+            json.dumps(list(speech.closing), ensure_ascii=False),
+            len(paragraphs),
+            _mtime(item.path),
+            time.time(),
+            gen,
+        ),
     )
     speech_id = int(cur.lastrowid or 0)
     section_ids: dict[int, int] = {}
     path_of: dict[tuple[str, ...], int] = {}
-    await _insert_sections(db, speech_id, speech.sections, None, (), section_tokens, section_ids, path_of)
+    await _insert_sections(
+        db, speech_id, speech.sections, None, (), section_tokens, section_ids, path_of
+    )
     await db.executemany(
         "INSERT INTO paragraphs (speech_id, section_id, ordinal, text, tokens) VALUES (?, ?, ?, ?, ?)",
-        [(speech_id, path_of[p.section_path], p.ordinal, p.text, _join(tokens))
-         for p, tokens in zip(paragraphs, para_tokens, strict=True)],
+        [
+            (speech_id, path_of[p.section_path], p.ordinal, p.text, _join(tokens))
+            for p, tokens in zip(paragraphs, para_tokens, strict=True)
+        ],
     )
     return speech_id
 
@@ -236,14 +292,25 @@ async def _insert_sections(
         cur = await db.execute(
             "INSERT INTO sections (speech_id, parent_id, ordinal, level, marker_level, kind, number,"
             " title, path, tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (speech_id, parent, ordinal, section.level, section.marker_level, str(section.kind),
-             section.number, section.title, json.dumps(list(path), ensure_ascii=False),
-             _join(tokens[ordinal])),
+            (
+                speech_id,
+                parent,
+                ordinal,
+                section.level,
+                section.marker_level,
+                str(section.kind),
+                section.number,
+                section.title,
+                json.dumps(list(path), ensure_ascii=False),
+                _join(tokens[ordinal]),
+            ),
         )
         section_id = int(cur.lastrowid or 0)
         ids[ordinal] = section_id
         path_of.setdefault(path, section_id)
-        await _insert_sections(db, speech_id, section.children, section_id, path, tokens, ids, path_of)
+        await _insert_sections(
+            db, speech_id, section.children, section_id, path, tokens, ids, path_of
+        )
 
 
 def _mtime(path: Path) -> float | None:
@@ -266,11 +333,13 @@ async def _index(
     """Compose each paragraph's tokens with its section titles and build the BM25 arrays."""
     report("index", 0, 1)
     marks = ",".join("?" * len(speech_ids))
-    rows = await (await db.execute(
-        f"SELECT p.id, s.number, p.tokens, p.section_id FROM paragraphs p JOIN speeches s"
-        f" ON s.id = p.speech_id WHERE p.speech_id IN ({marks}) ORDER BY s.number, p.ordinal",
-        speech_ids,
-    )).fetchall()
+    rows = await (
+        await db.execute(
+            f"SELECT p.id, s.number, p.tokens, p.section_id FROM paragraphs p JOIN speeches s"
+            f" ON s.id = p.speech_id WHERE p.speech_id IN ({marks}) ORDER BY s.number, p.ordinal",
+            speech_ids,
+        )
+    ).fetchall()
     heading = await _heading_tokens(db, speech_ids)
     weight = options.heading_weight
 
@@ -283,17 +352,20 @@ async def _index(
     await save_arrays(db, gen, postings, paragraph_ids, numbers)
     await db.commit()
     report("index", 1, 1)
-    return await Snapshot.load_metadata(db, gen, bm25, tokenizer, options, finger, corpus_dir,
-                                        paragraph_ids, numbers)
+    return await Snapshot.load_metadata(
+        db, gen, bm25, tokenizer, options, finger, corpus_dir, paragraph_ids, numbers
+    )
 
 
 async def _heading_tokens(db: aiosqlite.Connection, speech_ids: list[int]) -> dict[int, list[str]]:
     """Tokens of every section's path (its own title and its ancestors'), by section id."""
     marks = ",".join("?" * len(speech_ids))
-    rows = await (await db.execute(
-        f"SELECT id, parent_id, tokens, kind FROM sections WHERE speech_id IN ({marks}) ORDER BY id",
-        speech_ids,
-    )).fetchall()
+    rows = await (
+        await db.execute(
+            f"SELECT id, parent_id, tokens, kind FROM sections WHERE speech_id IN ({marks}) ORDER BY id",
+            speech_ids,
+        )
+    ).fetchall()
     own = {r[0]: ([] if r[3] != "numbered" else r[2].split()) for r in rows}
     parent = {r[0]: r[1] for r in rows}
     result: dict[int, list[str]] = {}
@@ -328,7 +400,13 @@ async def _swap(db: aiosqlite.Connection, gen: int, kept: list[int], stats: Buil
 
 
 def _stats_json(stats: BuildReport) -> dict[str, object]:
-    return {"files_read": stats.files_read, "skipped": [list(s) for s in stats.skipped],
-            "speeches": stats.speeches, "sections": stats.sections,
-            "paragraphs": stats.paragraphs, "terms": stats.terms,
-            "retokenized": list(stats.retokenized), "seconds": round(stats.seconds, 3)}
+    return {
+        "files_read": stats.files_read,
+        "skipped": [list(s) for s in stats.skipped],
+        "speeches": stats.speeches,
+        "sections": stats.sections,
+        "paragraphs": stats.paragraphs,
+        "terms": stats.terms,
+        "retokenized": list(stats.retokenized),
+        "seconds": round(stats.seconds, 3),
+    }

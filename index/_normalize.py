@@ -13,7 +13,9 @@ NORMALIZER_VERSION = "1"
 
 _SPACE = re.compile(r"\s+")
 # Characters that are not text at all: controls, unpaired surrogates, private use, noncharacters.
-_JUNK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufdd0-\ufdef\ufffe\uffff]")
+_JUNK = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufdd0-\ufdef\ufffe\uffff]"
+)
 
 
 @lru_cache(maxsize=1)

@@ -34,7 +34,9 @@ def _view(row: Sequence[object]) -> ParagraphView:
     )
 
 
-async def fetch_paragraphs(db: aiosqlite.Connection, ids: Sequence[int]) -> dict[int, ParagraphView]:
+async def fetch_paragraphs(
+    db: aiosqlite.Connection, ids: Sequence[int]
+) -> dict[int, ParagraphView]:
     """Paragraphs by id (missing ids are simply absent)."""
     wanted = [int(i) for i in ids]
     if not wanted:
@@ -44,39 +46,48 @@ async def fetch_paragraphs(db: aiosqlite.Connection, ids: Sequence[int]) -> dict
     return {int(r[0]): _view(r) for r in rows}
 
 
-async def fetch_section_paragraphs(db: aiosqlite.Connection, section_id: int) -> list[ParagraphView]:
+async def fetch_section_paragraphs(
+    db: aiosqlite.Connection, section_id: int
+) -> list[ParagraphView]:
     """Paragraphs of a section and its descendants, in speech order."""
-    rows = await (await db.execute(
-        f"""WITH RECURSIVE tree(id) AS (
+    rows = await (
+        await db.execute(
+            f"""WITH RECURSIVE tree(id) AS (
                 SELECT id FROM sections WHERE id = ?
                 UNION ALL SELECT c.id FROM sections c JOIN tree t ON c.parent_id = t.id)
             {_PARAGRAPH} WHERE p.section_id IN (SELECT id FROM tree) ORDER BY p.ordinal""",
-        (section_id,),
-    )).fetchall()
+            (section_id,),
+        )
+    ).fetchall()
     return [_view(r) for r in rows]
 
 
 async def section_title(db: aiosqlite.Connection, section_id: int) -> tuple[int, str] | None:
     """(speech number, title) of a section."""
-    row = await (await db.execute(
-        "SELECT s.number, sec.title FROM sections sec JOIN speeches s ON s.id = sec.speech_id"
-        " WHERE sec.id = ?", (section_id,),
-    )).fetchone()
+    row = await (
+        await db.execute(
+            "SELECT s.number, sec.title FROM sections sec JOIN speeches s ON s.id = sec.speech_id"
+            " WHERE sec.id = ?",
+            (section_id,),
+        )
+    ).fetchone()
     return None if row is None else (int(row[0]), str(row[1]))
 
 
 async def outline_of(db: aiosqlite.Connection, gen: int, info: SpeechInfo) -> Outline:
     """The section tree of the speech numbered ``info.number`` in generation ``gen``."""
-    rows = await (await db.execute(
-        f"""SELECT sec.id, sec.parent_id, sec.title, sec.level, sec.kind, sec.number,
+    rows = await (
+        await db.execute(
+            f"""SELECT sec.id, sec.parent_id, sec.title, sec.level, sec.kind, sec.number,
                    (SELECT count(*) FROM paragraphs p WHERE p.section_id = sec.id)
             FROM sections sec JOIN speeches s ON s.id = sec.speech_id
             WHERE s.number = :number AND {VISIBLE} ORDER BY sec.ordinal""",
-        {"number": info.number, "gen": gen},
-    )).fetchall()
+            {"number": info.number, "gen": gen},
+        )
+    ).fetchall()
     children: dict[int | None, list[Sequence[object]]] = {}
     for row in rows:
-        children.setdefault(row[1], []).append(row)  # type: ignore[arg-type]
+        children.setdefault(row[1], []).append(row)
 
     def node(row: Sequence[object]) -> OutlineNode:
         kids = tuple(node(c) for c in children.get(int(row[0]), []))  # type: ignore[call-overload]

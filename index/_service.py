@@ -11,7 +11,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from ._build import BuildError, BuildOptions, Progress, build
+from ._build import BuildError, BuildOptions, Progress, build, fingerprint
 from ._normalize import normalize
 from ._queries import fetch_paragraphs, fetch_section_paragraphs, outline_of, section_title
 from ._schema import SCHEMA, SCHEMA_VERSION, check_version
@@ -53,8 +53,11 @@ class SearchIndex:
 
     # -- life cycle -------------------------------------------------------------------------
 
-    async def initialize(self, progress: Progress | None = None) -> None:
-        """Open the database and load the live generation (building it on first use)."""
+    async def initialize(self, progress: Progress | None = None, *, refresh: bool = False) -> None:
+        """Open the database and load the live generation (building it on first use).
+
+        With ``refresh``, a corpus folder that changed since the last build is reindexed now.
+        """
         path = self.config.db_path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -64,7 +67,8 @@ class SearchIndex:
             check_version(version)
             if version is None:
                 await self._write.execute(
-                    "INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                    "INSERT INTO meta (key, value) VALUES ('schema_version', ?)",
+                    (str(SCHEMA_VERSION),),
                 )
                 await self._write.commit()
             self._read = await _connect(path)
@@ -75,6 +79,9 @@ class SearchIndex:
         if active is not None:
             self._snapshot = await Snapshot.load(self._read, int(active))
             log.info("index generation %s loaded from %s", active, path)
+            if refresh and await self.is_stale():
+                log.warning("corpus %s changed since the last build: reindexing", self.config.corpus_dir)
+                await self.reindex(progress=progress)
         elif self.config.auto_build:
             log.info("no index in %s yet: building from %s", path, self.config.corpus_dir)
             await self.reindex(progress=progress)
@@ -122,18 +129,32 @@ class SearchIndex:
         snap = self.snapshot
         k, offset = max(0, k), max(0, offset)
         # Tokenising and scoring are CPU work: a thread keeps other chats answered meanwhile.
-        ranked = await asyncio.to_thread(_rank, snap, query, offset + k, speech, self.config.min_coverage)
+        ranked = await asyncio.to_thread(
+            _rank, snap, query, offset + k, speech, self.config.min_coverage
+        )
         terms, scored, total, relevant, reason = ranked
         page = scored[offset : offset + k]
         views = await fetch_paragraphs(self._db(), [snap.paragraph_ids[r.row] for r in page])
         hits = tuple(
-            _hit(offset + i + 1, r.score, views[int(snap.paragraph_ids[r.row])],
-                 snap.bm25.matched(terms, r.row))
+            _hit(
+                offset + i + 1,
+                r.score,
+                views[int(snap.paragraph_ids[r.row])],
+                snap.bm25.matched(terms, r.row),
+            )
             for i, r in enumerate(page)
             if int(snap.paragraph_ids[r.row]) in views
         )
-        return SearchResult(query=query, terms=tuple(terms), hits=hits, total=total, offset=offset,
-                            relevant=relevant, reason=reason, speech=speech)
+        return SearchResult(
+            query=query,
+            terms=tuple(terms),
+            hits=hits,
+            total=total,
+            offset=offset,
+            relevant=relevant,
+            reason=reason,
+            speech=speech,
+        )
 
     async def speeches(self) -> list[SpeechInfo]:
         """The indexed speeches in number order."""
@@ -148,8 +169,11 @@ class SearchIndex:
         wanted = normalize(ref)
         if not wanted:
             return None
-        matches = [s for s in speeches.values()
-                   if wanted in normalize(s.title) or wanted in normalize(Path(s.source).stem)]
+        matches = [
+            s
+            for s in speeches.values()
+            if wanted in normalize(s.title) or wanted in normalize(Path(s.source).stem)
+        ]
         return matches[0] if matches else None
 
     async def outline(self, number: int) -> Outline | None:
@@ -168,17 +192,29 @@ class SearchIndex:
         centre = await self.paragraph(paragraph_id)
         if centre is None:
             return []
-        rows = await (await self._db().execute(
-            "SELECT p.id FROM paragraphs p JOIN paragraphs c ON c.speech_id = p.speech_id"
-            " WHERE c.id = ? AND p.ordinal BETWEEN c.ordinal - ? AND c.ordinal + ? ORDER BY p.ordinal",
-            (paragraph_id, radius, radius),
-        )).fetchall()
+        rows = await (
+            await self._db().execute(
+                "SELECT p.id FROM paragraphs p JOIN paragraphs c ON c.speech_id = p.speech_id"
+                " WHERE c.id = ? AND p.ordinal BETWEEN c.ordinal - ? AND c.ordinal + ? ORDER BY p.ordinal",
+                (paragraph_id, radius, radius),
+            )
+        ).fetchall()
         views = await fetch_paragraphs(self._db(), [r[0] for r in rows])
         return [views[r[0]] for r in rows if r[0] in views]
 
     async def section_paragraphs(self, section_id: int) -> list[ParagraphView]:
         """The paragraphs of a section and its sub-sections, in order."""
         return await fetch_section_paragraphs(self._db(), section_id)
+
+    async def is_stale(self, corpus_dir: Path | None = None) -> bool:
+        """Whether the corpus folder changed since the live index was built from it."""
+        folder = corpus_dir or self.config.corpus_dir
+        if self._snapshot is None:
+            return True
+        try:
+            return await asyncio.to_thread(fingerprint, folder) != self._snapshot.fingerprint
+        except OSError:
+            return True
 
     async def section_title(self, section_id: int) -> str | None:
         """A section's title."""
@@ -190,15 +226,23 @@ class SearchIndex:
         snap = self.snapshot
         size = sum(p.stat().st_size for p in _db_files(self.config.db_path))
         return IndexInfo(
-            generation=snap.generation, built_at=snap.built_at, corpus_dir=snap.corpus_dir,
-            fingerprint=snap.fingerprint, speeches=len(snap.speeches), sections=snap.n_sections,
-            paragraphs=snap.bm25.n_docs, terms=len(snap.bm25.vocab), db_bytes=size,
+            generation=snap.generation,
+            built_at=snap.built_at,
+            corpus_dir=snap.corpus_dir,
+            fingerprint=snap.fingerprint,
+            speeches=len(snap.speeches),
+            sections=snap.n_sections,
+            paragraphs=snap.bm25.n_docs,
+            terms=len(snap.bm25.vocab),
+            db_bytes=size,
             variant=str(snap.options.params.variant),
         )
 
     # -- reindex ----------------------------------------------------------------------------
 
-    async def reindex(self, corpus_dir: Path | None = None, progress: Progress | None = None) -> BuildReport:
+    async def reindex(
+        self, corpus_dir: Path | None = None, progress: Progress | None = None
+    ) -> BuildReport:
         """Rebuild from ``corpus_dir`` beside the live index and swap it in; raise ReindexBusy."""
         if self._build_lock.locked():
             raise ReindexBusy("a reindex is already running")
@@ -207,7 +251,9 @@ class SearchIndex:
                 raise IndexUnavailable("the index is not open")
             folder = corpus_dir or self.config.corpus_dir
             try:
-                report, snapshot = await build(self._write, folder, self._snapshot, self.config.options, progress)
+                report, snapshot = await build(
+                    self._write, folder, self._snapshot, self.config.options, progress
+                )
             except (OSError, aiosqlite.Error) as exc:
                 raise BuildError(f"reindex failed, the previous index stays live: {exc}") from exc
             if snapshot is not None:
@@ -262,9 +308,15 @@ def _coverage(snap: Snapshot, terms: Sequence[str], matched: Sequence[str]) -> f
 
 def _hit(rank: int, score: float, view: ParagraphView, matched: list[str]) -> Hit:
     return Hit(
-        rank=rank, score=score, paragraph_id=view.paragraph_id, speech_id=view.speech_id,
-        speech_title=view.speech_title, section_path=view.section_path, text=view.text,
-        ordinal=view.ordinal, prev_id=view.prev_id, next_id=view.next_id,
+        rank=rank,
+        score=score,
+        paragraph_id=view.paragraph_id,
+        speech_id=view.speech_id,
+        speech_title=view.speech_title,
+        section_path=view.section_path,
+        text=view.text,
+        ordinal=view.ordinal,
+        prev_id=view.prev_id,
+        next_id=view.next_id,
         matched_terms=tuple(matched),
     )
-

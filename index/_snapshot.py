@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 import numpy as np
@@ -60,68 +60,107 @@ class Snapshot:
         row_speech: Sequence[int] | npt.NDArray[np.int32],
     ) -> Snapshot:
         """Assemble a snapshot from built arrays plus the speeches visible to ``gen``."""
-        rows = await (await db.execute(
-            f"SELECT s.number, s.title, s.source, s.year, s.n_paragraphs, s.added_at, s.sha256"
-            f" FROM speeches s WHERE {VISIBLE} ORDER BY s.number",
-            {"gen": gen},
-        )).fetchall()
-        speeches = {int(r[0]): SpeechInfo(int(r[0]), r[1], r[2], r[3], int(r[4]), float(r[5]), r[6])
-                    for r in rows}
-        count = await (await db.execute(
-            f"SELECT count(*) FROM sections JOIN speeches s ON s.id = sections.speech_id WHERE {VISIBLE}",
-            {"gen": gen},
-        )).fetchone()
-        built = await (await db.execute(
-            "SELECT coalesce(finished_at, started_at) FROM generations WHERE id = ?", (gen,)
-        )).fetchone()
+        rows = await (
+            await db.execute(
+                f"SELECT s.number, s.title, s.source, s.year, s.n_paragraphs, s.added_at, s.sha256"
+                f" FROM speeches s WHERE {VISIBLE} ORDER BY s.number",
+                {"gen": gen},
+            )
+        ).fetchall()
+        speeches = {
+            int(r[0]): SpeechInfo(int(r[0]), r[1], r[2], r[3], int(r[4]), float(r[5]), r[6])
+            for r in rows
+        }
+        count = await (
+            await db.execute(
+                f"SELECT count(*) FROM sections JOIN speeches s ON s.id = sections.speech_id WHERE {VISIBLE}",
+                {"gen": gen},
+            )
+        ).fetchone()
+        built = await (
+            await db.execute(
+                "SELECT coalesce(finished_at, started_at) FROM generations WHERE id = ?", (gen,)
+            )
+        ).fetchone()
         numbers = np.asarray(row_speech, dtype=np.int32)
         ranges: dict[int, tuple[int, int]] = {}
         for number in speeches:
             lo, hi = np.searchsorted(numbers, [number, number + 1])
             ranges[number] = (int(lo), int(hi))
         return cls(
-            generation=gen, bm25=bm25, tokenizer=tokenizer, options=options,
-            fingerprint=fingerprint, corpus_dir=corpus_dir,
+            generation=gen,
+            bm25=bm25,
+            tokenizer=tokenizer,
+            options=options,
+            fingerprint=fingerprint,
+            corpus_dir=corpus_dir,
             built_at=float(built[0]) if built else 0.0,
-            paragraph_ids=np.asarray(paragraph_ids, dtype=np.int64), speech_rows=ranges,
-            speeches=speeches, n_sections=int(count[0]) if count else 0,
+            paragraph_ids=np.asarray(paragraph_ids, dtype=np.int64),
+            speech_rows=ranges,
+            speeches=speeches,
+            n_sections=int(count[0]) if count else 0,
         )
 
     @classmethod
-    async def load(cls, db: aiosqlite.Connection, gen: int, tokenizer: Tokenizer | None = None) -> Snapshot:
+    async def load(
+        cls, db: aiosqlite.Connection, gen: int, tokenizer: Tokenizer | None = None
+    ) -> Snapshot:
         """Load a built generation from the database (no tokenising)."""
         from ._build import BuildOptions
 
-        row = await (await db.execute(
-            "SELECT user_words, params, fingerprint, corpus_dir FROM generations WHERE id = ?", (gen,)
-        )).fetchone()
+        row = await (
+            await db.execute(
+                "SELECT user_words, params, fingerprint, corpus_dir FROM generations WHERE id = ?",
+                (gen,),
+            )
+        ).fetchone()
         if row is None:
             raise LookupError(f"generation {gen} not found")
         words, params, finger, corpus_dir = json.loads(row[0]), json.loads(row[1]), row[2], row[3]
         options = BuildOptions(
-            params=BM25Params(Variant(params["variant"]), params["k1"], params["b"], params["delta"],
-                              params["epsilon"]),
+            params=BM25Params(
+                Variant(params["variant"]),
+                params["k1"],
+                params["b"],
+                params["delta"],
+                params["epsilon"],
+            ),
             heading_weight=int(params["heading_weight"]),
         )
         arrays = await _load_arrays(db, gen)
-        terms_blob = await (await db.execute(
-            "SELECT data FROM index_arrays WHERE gen = ? AND name = 'terms'", (gen,)
-        )).fetchone()
+        terms_blob = await (
+            await db.execute(
+                "SELECT data FROM index_arrays WHERE gen = ? AND name = 'terms'", (gen,)
+            )
+        ).fetchone()
         text = bytes(terms_blob[0]).decode("utf-8") if terms_blob else ""
         terms = tuple(text.split("\n")) if text else ()
-        postings = Postings(terms, arrays["indptr"], arrays["rows"], arrays["tfs"], arrays["doc_len"])
+        postings = Postings(
+            terms, arrays["indptr"], arrays["rows"], arrays["tfs"], arrays["doc_len"]
+        )
         if tokenizer is None or not tokenizer.same_words(words):
             tokenizer = Tokenizer(words)
         tokenizer.initialize()
         bm25 = BM25(postings, options.params)
-        return await cls.load_metadata(db, gen, bm25, tokenizer, options, finger, corpus_dir,
-                                       arrays["paragraph_ids"], arrays["row_speech"])
+        return await cls.load_metadata(
+            db,
+            gen,
+            bm25,
+            tokenizer,
+            options,
+            finger,
+            corpus_dir,
+            arrays["paragraph_ids"],
+            arrays["row_speech"],
+        )
 
 
-async def _load_arrays(db: aiosqlite.Connection, gen: int) -> dict[str, np.ndarray]:  # type: ignore[type-arg]
-    rows = await (await db.execute(
-        "SELECT name, data FROM index_arrays WHERE gen = ? AND name <> 'terms'", (gen,)
-    )).fetchall()
+async def _load_arrays(db: aiosqlite.Connection, gen: int) -> dict[str, npt.NDArray[Any]]:
+    rows = await (
+        await db.execute(
+            "SELECT name, data FROM index_arrays WHERE gen = ? AND name <> 'terms'", (gen,)
+        )
+    ).fetchall()
     found = {name: np.frombuffer(bytes(data), dtype=_ARRAYS[name]) for name, data in rows}
     missing = set(_ARRAYS) - set(found)
     if missing:
@@ -145,7 +184,11 @@ async def save_arrays(
         "paragraph_ids": np.asarray(paragraph_ids),
         "row_speech": np.asarray(row_speech),
     }
-    values = [(gen, name, np.ascontiguousarray(a, dtype=_ARRAYS[name]).tobytes())
-              for name, a in arrays.items()]
+    values = [
+        (gen, name, np.ascontiguousarray(a, dtype=_ARRAYS[name]).tobytes())
+        for name, a in arrays.items()
+    ]
     values.append((gen, "terms", "\n".join(postings.terms).encode("utf-8")))
-    await db.executemany("INSERT OR REPLACE INTO index_arrays (gen, name, data) VALUES (?, ?, ?)", values)
+    await db.executemany(
+        "INSERT OR REPLACE INTO index_arrays (gen, name, data) VALUES (?, ?, ?)", values
+    )

@@ -80,7 +80,9 @@ class Tokenizer:
     @property
     def signature(self) -> str:
         """Changes whenever some text could tokenise differently."""
-        return _digest((jieba.__version__, NORMALIZER_VERSION, *self.user_words, "|", *sorted(self.stopwords)))
+        return _digest(
+            (jieba.__version__, NORMALIZER_VERSION, *self.user_words, "|", *sorted(self.stopwords))
+        )
 
     def signature_for(self, text: str) -> str:
         """Changes whenever ``text`` could tokenise differently.
@@ -91,7 +93,9 @@ class Tokenizer:
         """
         norm = normalize(text)
         present = [w for w in self.user_words if w in norm]
-        return _digest((jieba.__version__, NORMALIZER_VERSION, *present, "|", *sorted(self.stopwords)))
+        return _digest(
+            (jieba.__version__, NORMALIZER_VERSION, *present, "|", *sorted(self.stopwords))
+        )
 
     def initialize(self) -> None:
         """Load jieba's dictionary and the user words (about a second; do it at start-up)."""

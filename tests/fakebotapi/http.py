@@ -51,6 +51,7 @@ class HTTPServer:
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[Any]] = set()
         self.port = 0
+        self.connections_accepted = 0
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> int:
         self._server = await asyncio.start_server(self._serve, host, port)
@@ -72,6 +73,7 @@ class HTTPServer:
         task = asyncio.current_task()
         assert task is not None
         self._connections.add(task)
+        self.connections_accepted += 1
         try:
             while True:
                 request = await _read_request(reader)
@@ -85,6 +87,10 @@ class HTTPServer:
                     break
         except (asyncio.IncompleteReadError, ConnectionError, ValueError):
             pass  # client went away or sent garbage: drop the connection
+        except asyncio.CancelledError:
+            # close() cancels us; finishing normally keeps asyncio's stream callback from
+            # logging "Exception in callback ... CancelledError" (Python 3.11).
+            pass
         finally:
             self._connections.discard(task)
             writer.close()
@@ -133,17 +139,15 @@ def _encode_response(response: Response, keep_alive: bool) -> bytes:
 # --- body decoding ----------------------------------------------------------------------------
 
 # Parameters whose value is a plain string even when it looks like JSON ("123", "true", ...).
-STRING_PARAMS = frozenset(
-    "text caption parse_mode callback_query_id inline_query_id url query description "
-    "short_description name title action next_offset language_code inline_message_id "
-    "business_connection_id message_effect_id secret_token ip_address switch_pm_text "
-    "switch_pm_parameter emoji file_id custom_emoji_id".split()
-)
+_STRINGS = """text caption parse_mode callback_query_id inline_query_id url query description
+    short_description name title action next_offset language_code inline_message_id
+    business_connection_id message_effect_id secret_token ip_address switch_pm_text
+    switch_pm_parameter emoji file_id custom_emoji_id"""
+STRING_PARAMS = frozenset(_STRINGS.split())
 # Parameters that hold JSON even in a JSON body (some clients double-encode them).
-JSON_PARAMS = frozenset(
-    "reply_markup entities caption_entities results commands scope reply_parameters "
-    "link_preview_options allowed_updates media button".split()
-)
+_JSONS = """reply_markup entities caption_entities results commands scope reply_parameters
+    link_preview_options allowed_updates media button"""
+JSON_PARAMS = frozenset(_JSONS.split())
 
 _PARAM = re.compile(r'(\w+)="((?:[^"\\]|\\.)*)"')
 
@@ -173,8 +177,9 @@ def _multipart(body: bytes, content_type: str) -> list[tuple[str, Any]]:
             name, _, value = line.partition(":")
             headers[name.strip().lower()] = value.strip()
         params = {
-            key: re.sub(r"%(22|[01][0-9A-F])", lambda m: chr(int(m.group(1), 16)), value)
-            .replace("\\\\", "\\")
+            key: re.sub(r"%(22|[01][0-9A-F])", lambda m: chr(int(m.group(1), 16)), value).replace(
+                "\\\\", "\\"
+            )
             for key, value in _PARAM.findall(headers.get("content-disposition", ""))
         }
         if "filename" in params:

@@ -157,7 +157,7 @@ class Methods(BotState):
     def _set_my_commands(self, params: dict[str, Any]) -> Any:
         commands = params.get("commands")
         if not isinstance(commands, list):
-            raise bad_request("parameter \"commands\" is required")
+            raise bad_request('parameter "commands" is required')
         self.commands[_commands_key(params)] = commands
         return True
 

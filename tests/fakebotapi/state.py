@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .models import ApiError, Chat, User, bad_request
+from .models import Chat, User, bad_request
 
 try:  # tests/ as a package
     from ..telegram_html import TelegramHTMLError, parse_telegram_html
@@ -52,10 +52,10 @@ class BotState:
                 waiter.set_result(None)
         self._waiters.clear()
 
-    async def _wait_until(self, check: Callable[[], T | None], timeout: float) -> T | None:
+    async def _wait_until(self, check: Callable[[], T | None], within: float) -> T | None:
         """Re-evaluate ``check`` on every change until it returns non-None or time runs out."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + within
         while (result := check()) is None:
             remaining = deadline - loop.time()
             if remaining <= 0:
@@ -87,9 +87,8 @@ class BotState:
             for chat in self.chats.values():
                 if chat.username and chat.username.lower() == chat_id[1:].lower():
                     return chat
-        elif isinstance(chat_id, int | str) and str(chat_id).lstrip("-").isdigit():
-            if (chat := self.chats.get(int(chat_id))) is not None:
-                return chat
+        elif str(chat_id).lstrip("-").isdigit() and int(chat_id) in self.chats:
+            return self.chats[int(chat_id)]
         raise bad_request("chat not found")
 
     def message(self, chat_id: int, message_id: int) -> dict[str, Any] | None:
@@ -174,7 +173,7 @@ class BotState:
             text, entities = parsed.text, parsed.entities
         limit = MAX_TEXT_LENGTH if key == "text" else MAX_CAPTION_LENGTH
         if len(text) > limit:
-            raise bad_request("message is too long" if key == "text" else "message caption is too long")
+            raise bad_request(f"message {'' if key == 'text' else 'caption '}is too long")
         return text, entities or None
 
     # --- updates -------------------------------------------------------------------------------
@@ -199,7 +198,7 @@ class BotState:
 
     def _answer_query(self, query_id: Any) -> None:
         if self._queries.get(str(query_id)) is not False:
-            raise ApiError(
-                400, "Bad Request: query is too old and response timeout expired or query ID is invalid"
+            raise bad_request(
+                "query is too old and response timeout expired or query ID is invalid"
             )
         self._queries[str(query_id)] = True

@@ -1,0 +1,49 @@
+"""Read a .docx into lines: one paragraph per line, table cells' paragraphs included."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import docx
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from ._errors import CorpusFileError
+
+
+def docx_lines(data: bytes) -> list[str]:
+    """The paragraphs of a .docx (body order, tables' cells included) as lines of text."""
+    try:
+        document = docx.Document(io.BytesIO(data))
+        return [line for block in document.iter_inner_content() for line in _lines(block)]
+    except Exception as exc:
+        # python-docx lets zipfile's, lxml's and its own errors through (BadZipFile,
+        # PackageNotFoundError, KeyError, XMLSyntaxError …); each means a broken package.
+        raise CorpusFileError(f"not a valid .docx file ({_why(exc)})") from exc
+
+
+def _lines(block: Any) -> Iterator[str]:
+    if isinstance(block, Paragraph):
+        # A soft line break inside a paragraph is still one paragraph of speech.
+        yield block.text.replace("\n", "").replace("\r", "")
+    elif isinstance(block, Table):
+        for row in block.rows:
+            for cell in _unique_cells(row.cells):
+                for inner in cell.iter_inner_content():
+                    yield from _lines(inner)
+
+
+def _unique_cells(cells: Any) -> Iterator[Any]:
+    """Merged cells repeat in ``row.cells``; yield each underlying cell once."""
+    seen: set[int] = set()
+    for cell in cells:
+        if id(cell._tc) not in seen:
+            seen.add(id(cell._tc))
+            yield cell
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:120] if text else type(exc).__name__

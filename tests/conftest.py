@@ -1,0 +1,126 @@
+"""Shared fixtures: the real corpus, real SQLite files, a real jieba, a fake Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pytest
+from fakebotapi import Chat, FakeBotAPI, User
+
+from bot.app import build_application, serve
+from bot.services import App
+from bot.settings import Settings
+from corpus import bundled_corpus_dir
+from index import IndexConfig, SearchIndex
+
+ADMIN = User(1001, "Admin", username="admin_user")
+ALICE = User(2002, "Alice", username="alice")
+BOB_EN = User(3003, "Bob", language_code="en", username="bob")
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    """A writable copy of the bundled speeches."""
+    target = tmp_path / "corpus"
+    shutil.copytree(bundled_corpus_dir(), target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the bundled corpus, built once per session and copied per test."""
+    path = tmp_path_factory.mktemp("template") / "speechbot.db"
+
+    async def build() -> None:
+        index = SearchIndex(IndexConfig(db_path=path, corpus_dir=bundled_corpus_dir()))
+        await index.initialize()
+        await index.shutdown()
+
+    asyncio.run(build())
+    return path
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, template_db: Path) -> Path:
+    """A fresh copy of the built template database."""
+    target = tmp_path / "speechbot.db"
+    shutil.copy(template_db, target)
+    return target
+
+
+@pytest.fixture
+async def index(db_path: Path, corpus_dir: Path) -> AsyncIterator[SearchIndex]:
+    """An open index over the bundled corpus."""
+    idx = SearchIndex(IndexConfig(db_path=db_path, corpus_dir=corpus_dir))
+    await idx.initialize()
+    try:
+        yield idx
+    finally:
+        await idx.shutdown()
+
+
+@dataclass
+class RunningBot:
+    """A real Application serving against the fake Bot API."""
+
+    api: FakeBotAPI
+    app: App
+    settings: Settings
+
+    def private(self, user: User) -> Chat:
+        """The user's private chat with the bot."""
+        return Chat.private(user)
+
+
+@contextlib.asynccontextmanager
+async def running_bot(settings: Settings, api: FakeBotAPI) -> AsyncIterator[RunningBot]:
+    """Serve the bot until the block ends (the same code path as ``speechbot run``)."""
+    app = build_application(settings)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(app, settings, stop, poll_timeout=1))
+    try:
+        await api.wait_for("getUpdates", timeout=30, ok=None)
+        yield RunningBot(api, app, settings)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+
+
+@pytest.fixture
+def bot_settings(db_path: Path, corpus_dir: Path) -> Iterator[Settings]:
+    """Settings for a bot with ADMIN as its only admin (API URL filled in by ``bot``)."""
+    yield Settings(
+        token="123456:TEST-token",
+        admins=frozenset({ADMIN.id}),
+        db_path=db_path,
+        corpus_dir=corpus_dir,
+        user_rate=1000,
+    )
+
+
+@pytest.fixture
+async def bot(bot_settings: Settings) -> AsyncIterator[RunningBot]:
+    """The bot, running in polling mode against a fresh fake Bot API server."""
+    async with FakeBotAPI(token=bot_settings.token or "", bot_username="speech_test_bot") as api:
+        settings = replace(bot_settings, api_url=api.root_url)
+        async with running_bot(settings, api) as running:
+            yield running
+
+
+@contextlib.asynccontextmanager
+async def running_bot_webhook(settings: Settings, api: FakeBotAPI) -> AsyncIterator[RunningBot]:
+    """Serve the bot in webhook mode until the block ends."""
+    app = build_application(settings)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(app, settings, stop))
+    try:
+        await api.wait_for("setWebhook", timeout=30)
+        yield RunningBot(api, app, settings)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)

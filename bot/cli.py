@@ -85,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reindex.set_defaults(func=cmd_reindex)
 
+    evaluate = sub.add_parser("eval", help="measure retrieval quality on the development set",
+                              description="Recall@1/3, MRR@10 and 'nothing relevant' rates per "
+                              "question kind, beside the plain BM25 baseline; exit 1 below target.",
+                              add_help=False)
+    evaluate.add_argument("args", nargs=argparse.REMAINDER, help="options of python -m index.evaluate")
+
     run = sub.add_parser(
         "run",
         help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)",
@@ -193,6 +199,12 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``speechbot`` console script and ``python -m bot``."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["eval"]:
+        # The evaluation has its own options (see ``speechbot eval --help``).
+        from index.evaluate import main as evaluate
+
+        return evaluate(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env()

@@ -91,15 +91,13 @@ def answer(result: SearchResult, budget: int = PASSAGE_BUDGET) -> str:
     """A reply with the result's passages, kept within Telegram's limit."""
     while True:
         head = f"🔎 {esc(_short(result.query, 60))}"
-        more = result.total - result.offset - len(result.hits)
-        pages = (
-            f"第 {result.offset + 1}–{result.offset + len(result.hits)} 条，共 {result.total} 条"
-        )
-        text = "\n\n".join(
-            [head, *(passage(h, budget) for h in result.hits), pages if more >= 0 else ""]
-        )
+        if result.section:
+            head += f"\n📖 这一部分是：<b>{esc(result.section)}</b>"
+        first, last = result.offset + 1, result.offset + len(result.hits)
+        pages = f"第 {first}–{last} 条，共 {result.total} 条"
+        text = "\n\n".join([head, *(passage(h, budget) for h in result.hits), pages])
         if visible_length(text) <= MAX_MESSAGE or budget <= 60:
-            return text.strip()
+            return text
         budget = budget * 2 // 3
 
 

@@ -45,7 +45,7 @@ def render_result(result: SearchResult, *, color: bool) -> str:
             f"没有找到与“{result.query}”相关的内容{why}。\n"
             "试试换个说法，或用 'speechbot outline' 浏览讲话目录。"
         )
-    blocks = []
+    blocks = [f"（{result.section}）"] if result.section else []
     for hit in result.hits:
         blocks.append(
             f"[{hit.rank}] {hit.speech_title}（#{hit.speech_id}）\n"

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 import aiosqlite
 
+from ._rank import SectionSpan
 from ._schema import VISIBLE
+from ._snapshot import Snapshot
 from ._types import Outline, OutlineNode, ParagraphView, SpeechInfo
 
 _PARAGRAPH = """
@@ -103,3 +106,39 @@ async def outline_of(db: aiosqlite.Connection, gen: int, info: SpeechInfo) -> Ou
         )
 
     return Outline(speech=info, sections=tuple(node(r) for r in children.get(None, [])))
+
+
+async def section_spans(db: aiosqlite.Connection, snap: Snapshot) -> dict[int, list[SectionSpan]]:
+    """Every visible speech's section tree with each section's rows in ``snap``."""
+    rows = await (
+        await db.execute(
+            f"""SELECT s.number, sec.id, sec.parent_id, sec.number, sec.kind, sec.title,
+                       (SELECT min(p.ordinal) FROM paragraphs p WHERE p.section_id = sec.id),
+                       (SELECT max(p.ordinal) FROM paragraphs p WHERE p.section_id = sec.id)
+                FROM sections sec JOIN speeches s ON s.id = sec.speech_id
+                WHERE {VISIBLE} ORDER BY s.number, sec.ordinal""",
+            {"gen": snap.generation},
+        )
+    ).fetchall()
+    children: dict[int | None, list[Any]] = {}
+    for row in rows:
+        children.setdefault(row[2], []).append(row)
+
+    def span(row: Any) -> SectionSpan | None:
+        kids = [k for k in (span(c) for c in children.get(row[1], [])) if k is not None]
+        bounds = [(row[6], row[7])] if row[6] is not None else []
+        bounds += [(k.lo, k.hi - 1) for k in kids]  # kids already in rows: convert below
+        if not bounds:
+            return None
+        base = snap.speech_rows.get(int(row[0]), (0, 0))[0]
+        own = [(base + a, base + b) for a, b in bounds[:1]] if row[6] is not None else []
+        lo = min([a for a, _ in own] + [k.lo for k in kids])
+        hi = max([b for _, b in own] + [k.hi - 1 for k in kids]) + 1
+        return SectionSpan(int(row[1]), row[3], str(row[4]), str(row[5]), lo, hi, tuple(kids))
+
+    result: dict[int, list[SectionSpan]] = {}
+    for row in children.get(None, []):
+        found = span(row)
+        if found is not None:
+            result.setdefault(int(row[0]), []).append(found)
+    return result

@@ -13,16 +13,37 @@ import aiosqlite
 
 from ._build import BuildError, BuildOptions, Progress, build, fingerprint
 from ._normalize import normalize
-from ._queries import fetch_paragraphs, fetch_section_paragraphs, outline_of, section_title
+from ._bm25 import Scored
+from ._expand import Vocabulary
+from ._queries import (
+    fetch_paragraphs,
+    fetch_section_paragraphs,
+    outline_of,
+    section_spans,
+    section_title,
+)
+from ._rank import SectionSpan, rank
 from ._schema import SCHEMA, SCHEMA_VERSION, check_version
 from ._snapshot import Snapshot
 from ._types import BuildReport, Hit, IndexInfo, Outline, ParagraphView, SearchResult, SpeechInfo
 
 log = logging.getLogger(__name__)
 
+#: Share of character trigrams above which a passage repeats a better-ranked one.
+NEAR_DUPLICATE = 0.85
+
 
 class IndexUnavailable(RuntimeError):
     """The index cannot serve: no database, no corpus, or a broken file."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Live:
+    """What a query reads, swapped as one value so it never mixes two generations."""
+
+    snapshot: Snapshot
+    vocab: Vocabulary
+    sections: dict[int, list[SectionSpan]]
 
 
 class ReindexBusy(RuntimeError):
@@ -49,6 +70,7 @@ class SearchIndex:
         self._read: aiosqlite.Connection | None = None
         self._write: aiosqlite.Connection | None = None
         self._snapshot: Snapshot | None = None
+        self._live: _Live | None = None
         self._build_lock = asyncio.Lock()
 
     # -- life cycle -------------------------------------------------------------------------
@@ -77,7 +99,7 @@ class SearchIndex:
             raise IndexUnavailable(f"cannot open the database {path}: {exc}") from exc
         active = await self._meta(self._read, "active_generation")
         if active is not None:
-            self._snapshot = await Snapshot.load(self._read, int(active))
+            await self._install(await Snapshot.load(self._read, int(active)))
             log.info("index generation %s loaded from %s", active, path)
             if refresh and await self.is_stale():
                 log.warning("corpus %s changed since the last build: reindexing", self.config.corpus_dir)
@@ -97,6 +119,18 @@ class SearchIndex:
     async def _meta(conn: aiosqlite.Connection, key: str) -> str | None:
         row = await (await conn.execute("SELECT value FROM meta WHERE key = ?", (key,))).fetchone()
         return None if row is None else str(row[0])
+
+    async def _install(self, snapshot: Snapshot) -> None:
+        """Make ``snapshot`` the one queries use, with its look-up structures, in one step."""
+        vocab = await asyncio.to_thread(Vocabulary, snapshot.bm25)
+        sections = await section_spans(self._db(), snapshot)
+        self._live = _Live(snapshot, vocab, sections)
+        self._snapshot = snapshot
+
+    def _live_view(self) -> _Live:
+        if self._live is None:
+            raise IndexUnavailable("the index is empty: run 'speechbot reindex'")
+        return self._live
 
     @property
     def snapshot(self) -> Snapshot:
@@ -126,34 +160,36 @@ class SearchIndex:
         self, query: str, k: int = 3, speech: int | None = None, offset: int = 0
     ) -> SearchResult:
         """The best ``k`` passages for ``query`` after ``offset``, optionally in one speech."""
-        snap = self.snapshot
+        live = self._live_view()
+        snap = live.snapshot
         k, offset = max(0, k), max(0, offset)
         # Tokenising and scoring are CPU work: a thread keeps other chats answered meanwhile.
+        # Twice the page is ranked so that near-duplicate passages can be dropped.
+        wanted = 2 * (offset + k) + 2
         ranked = await asyncio.to_thread(
-            _rank, snap, query, offset + k, speech, self.config.min_coverage
+            rank, snap, live.vocab, live.sections, query, wanted, speech, self.config.min_coverage
         )
-        terms, scored, total, relevant, reason = ranked
-        page = scored[offset : offset + k]
-        views = await fetch_paragraphs(self._db(), [snap.paragraph_ids[r.row] for r in page])
+        views = await fetch_paragraphs(self._db(), [int(snap.paragraph_ids[r.row]) for r in ranked.rows])
+        ordered = [(r, views[int(snap.paragraph_ids[r.row])]) for r in ranked.rows
+                   if int(snap.paragraph_ids[r.row]) in views]
+        if ranked.section is None:
+            ordered = _without_near_duplicates(ordered)
+        page = ordered[offset : offset + k]
+        terms = ranked.terms
         hits = tuple(
-            _hit(
-                offset + i + 1,
-                r.score,
-                views[int(snap.paragraph_ids[r.row])],
-                snap.bm25.matched(terms, r.row),
-            )
-            for i, r in enumerate(page)
-            if int(snap.paragraph_ids[r.row]) in views
+            _hit(offset + i + 1, r.score, view, [t for t in terms if t in set(snap.bm25.matched(terms, r.row))])
+            for i, (r, view) in enumerate(page)
         )
         return SearchResult(
             query=query,
-            terms=tuple(terms),
+            terms=terms,
             hits=hits,
-            total=total,
+            total=max(ranked.total, len(ordered)) if ranked.section is None else ranked.total,
             offset=offset,
-            relevant=relevant,
-            reason=reason,
-            speech=speech,
+            relevant=ranked.relevant,
+            reason=ranked.reason,
+            speech=ranked.speech,
+            section=ranked.section.title if ranked.section else None,
         )
 
     async def speeches(self) -> list[SpeechInfo]:
@@ -257,7 +293,7 @@ class SearchIndex:
             except (OSError, aiosqlite.Error) as exc:
                 raise BuildError(f"reindex failed, the previous index stays live: {exc}") from exc
             if snapshot is not None:
-                self._snapshot = snapshot
+                await self._install(snapshot)
             return report
 
 
@@ -273,37 +309,18 @@ def _db_files(path: Path) -> list[Path]:
     return [p for p in (path, path.with_name(path.name + "-wal")) if p.exists()]
 
 
-def _rank(
-    snap: Snapshot, query: str, n: int, speech: int | None, min_coverage: float
-) -> tuple[list[str], list, int, bool, str]:  # type: ignore[type-arg]
-    terms = snap.tokenizer.tokens(query)
-    if not terms:
-        return terms, [], 0, False, "no search terms"
-    bm25 = snap.bm25
-    if speech is not None and speech not in snap.speech_rows:
-        return terms, [], 0, False, "no such speech"
-    row_range = snap.speech_rows.get(speech) if speech is not None else None
-    scored, total = bm25.top(terms, n, row_range)
-    if not scored:
-        return terms, [], 0, False, "no query term occurs in the corpus"
-    coverage = _coverage(snap, terms, bm25.matched(terms, scored[0].row))
-    if coverage < min_coverage:
-        return terms, scored, total, False, f"best passage covers {coverage:.0%} of the question"
-    return terms, scored, total, True, ""
-
-
-def _coverage(snap: Snapshot, terms: Sequence[str], matched: Sequence[str]) -> float:
-    """Share of the query's idf mass found in a passage; unknown terms weigh as rarest."""
-    n = snap.bm25.n_docs
-    rarest = math.log(n + 1)
-
-    def weight(term: str) -> float:
-        df = snap.bm25.df[snap.bm25.vocab[term]] if term in snap.bm25.vocab else 0
-        return math.log((n + 1) / df) if df else rarest
-
-    distinct = list(dict.fromkeys(terms))
-    total = sum(weight(t) for t in distinct)
-    return sum(weight(t) for t in matched) / total if total else 0.0
+def _without_near_duplicates(ordered: list[tuple[Scored, ParagraphView]]) -> list[tuple[Scored, ParagraphView]]:
+    """Drop passages that nearly repeat a better-ranked one (same text in two speeches, say)."""
+    kept: list[tuple[Scored, ParagraphView]] = []
+    shingles: list[set[str]] = []
+    for item in ordered:
+        text = item[1].text
+        grams = {text[i : i + 3] for i in range(max(1, len(text) - 2))}
+        if any(len(grams & seen) > NEAR_DUPLICATE * min(len(grams), len(seen)) for seen in shingles):
+            continue
+        kept.append(item)
+        shingles.append(grams)
+    return kept
 
 
 def _hit(rank: int, score: float, view: ParagraphView, matched: list[str]) -> Hit:

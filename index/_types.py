@@ -41,6 +41,7 @@ class SearchResult:
     relevant: bool  # False: nothing in the corpus answers this
     reason: str = ""  # why nothing is relevant ("no query terms", "no term in the corpus", …)
     speech: int | None = None  # speech filter applied (explicit or understood from the query)
+    section: str | None = None  # title of the section the question asked about, if any
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.hits)

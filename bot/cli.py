@@ -85,11 +85,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reindex.set_defaults(func=cmd_reindex)
 
-    evaluate = sub.add_parser("eval", help="measure retrieval quality on the development set",
-                              description="Recall@1/3, MRR@10 and 'nothing relevant' rates per "
-                              "question kind, beside the plain BM25 baseline; exit 1 below target.",
-                              add_help=False)
-    evaluate.add_argument("args", nargs=argparse.REMAINDER, help="options of python -m index.evaluate")
+    evaluate = sub.add_parser(
+        "eval",
+        help="measure retrieval quality on the development set",
+        description="Recall@1/3, MRR@10 and 'nothing relevant' rates per "
+        "question kind, beside the plain BM25 baseline; exit 1 below target.",
+        add_help=False,
+    )
+    evaluate.add_argument(
+        "args", nargs=argparse.REMAINDER, help="options of python -m index.evaluate"
+    )
 
     run = sub.add_parser(
         "run",

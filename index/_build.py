@@ -13,7 +13,15 @@ from pathlib import Path
 
 import aiosqlite
 
-from corpus import PARSER_VERSION, CorpusLoad, LoadedSpeech, Section, Speech, corpus_files, load_corpus
+from corpus import (
+    PARSER_VERSION,
+    CorpusLoad,
+    LoadedSpeech,
+    Section,
+    Speech,
+    corpus_files,
+    load_corpus,
+)
 
 from ._bm25 import BM25, BM25Params, Postings
 from ._snapshot import Snapshot, save_arrays

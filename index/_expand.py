@@ -40,7 +40,12 @@ class Unit:
 @lru_cache(maxsize=1)
 def synonym_rules() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(phrase, expansions) pairs from ``index/data/synonyms.txt``, longest phrase first."""
-    text = resources.files("index").joinpath("data").joinpath("synonyms.txt").read_text(encoding="utf-8")
+    text = (
+        resources.files("index")
+        .joinpath("data")
+        .joinpath("synonyms.txt")
+        .read_text(encoding="utf-8")
+    )
     rules: dict[str, list[str]] = {}
     for raw in text.splitlines():
         line = raw.split("#", 1)[0].strip()
@@ -71,7 +76,7 @@ class Vocabulary:
 
     def containing(self, fragment: str) -> list[str]:
         """Vocabulary words that contain ``fragment``."""
-        found = {}
+        found: dict[str, None] = {}
         for match in re.finditer(re.escape(fragment), self._blob):
             i = bisect.bisect_right(self._starts, match.start()) - 1
             found[self._terms[i]] = None
@@ -84,7 +89,9 @@ def fallback(token: str, vocab: Vocabulary, text: str = "") -> tuple[tuple[str, 
     "宣传部提" → 宣传/部提), or words containing it."""
     bm25 = vocab.bm25
     at = text.find(token)
-    window, offset = (text[max(0, at - 3) : at + len(token) + 3], max(0, at - 3)) if at >= 0 else (token, 0)
+    window, offset = (
+        (text[max(0, at - 3) : at + len(token) + 3], max(0, at - 3)) if at >= 0 else (token, 0)
+    )
     start = (at - offset) if at >= 0 else 0
     end = start + len(token)
     covered: dict[str, int] = {}
@@ -110,7 +117,9 @@ def units(text: str, tokenizer: Tokenizer, vocab: Vocabulary) -> list[Unit]:
     found: list[Unit] = []
     for phrase, words in synonym_rules():
         if phrase in text:
-            expansions = tuple(t for w in words for t in tokenizer.tokens(w) if t in vocab.bm25.vocab)
+            expansions = tuple(
+                t for w in words for t in tokenizer.tokens(w) if t in vocab.bm25.vocab
+            )
             own = phrase if phrase in vocab.bm25.vocab else None
             found.append(Unit(phrase, own, tuple(dict.fromkeys(expansions))))
             text = text.replace(phrase, " ")

@@ -10,13 +10,12 @@ from ._expand import Unit, Vocabulary, coverage, matched_units, query_tokens, un
 from ._snapshot import Snapshot
 from ._understand import SpeechTitle, understand
 
-
 #: A passage covering this many of the question's units answers it even below ``min_coverage``.
 MANY_UNITS = 4
 
 #: Words that, next to a part reference, ask for the part itself rather than a topic in it.
 SECTION_FILLERS = frozenset(
-    "主要 讲 说 要求 内容 方面 哪几个 哪些 几个 部署 安排 认识 重点 主题 点 要 提出 了 提".split()
+    ["主要", "讲", "说", "要求", "内容", "方面", "哪几个", "哪些", "几个", "部署", "安排", "认识", "重点", "主题", "点", "要", "提出", "了", "提"]
 )
 
 
@@ -46,7 +45,9 @@ class Ranked:
     section: SectionSpan | None = None  # set when the answer is a section's paragraphs
 
 
-def resolve_section(spans: Sequence[SectionSpan], part: int | None, point: int | None) -> SectionSpan | None:
+def resolve_section(
+    spans: Sequence[SectionSpan], part: int | None, point: int | None
+) -> SectionSpan | None:
     """``第{part}部分第{point}点`` against a speech's section tree."""
     tops = [s for s in spans if s.kind == "numbered"]
     if not tops:
@@ -97,13 +98,19 @@ def rank(
     if section is not None and not tokens:
         # "第二部分讲了什么": the answer is the section itself, in speech order.
         rows = [Scored(r, 0.0) for r in range(section.lo, min(section.hi, section.lo + n))]
-        return Ranked(highlight, rows, section.hi - section.lo, True, speech=speech, section=section)
+        return Ranked(
+            highlight, rows, section.hi - section.lo, True, speech=speech, section=section
+        )
     if not parts:
         return Ranked((), [], 0, False, "no search terms", speech)
-    row_range = (section.lo, section.hi) if section else snap.speech_rows.get(speech) if speech else None
+    row_range = (
+        (section.lo, section.hi) if section else snap.speech_rows.get(speech) if speech else None
+    )
     scored, total = snap.bm25.top(tokens, n, row_range) if tokens else ([], 0)
     if not scored:
-        return Ranked(highlight, [], 0, False, "no query term occurs in the corpus", speech, section)
+        return Ranked(
+            highlight, [], 0, False, "no query term occurs in the corpus", speech, section
+        )
     return _judged(snap, parts, tokens, highlight, scored, total, min_coverage, speech, section)
 
 
@@ -129,6 +136,13 @@ def _judged(
     # BM25 scores count own terms OWN_WEIGHT times; report them on rank-bm25's scale.
     rows = [Scored(r.row, r.score) for r in scored]
     if best < min_coverage:
-        return Ranked(highlight, rows, total, False, f"best passage covers {best:.0%} of the question",
-                      speech, section)
+        return Ranked(
+            highlight,
+            rows,
+            total,
+            False,
+            f"best passage covers {best:.0%} of the question",
+            speech,
+            section,
+        )
     return Ranked(highlight, rows, total, True, "", speech, section)

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiosqlite
 
-from ._build import BuildError, BuildOptions, Progress, build, fingerprint
-from ._normalize import normalize
 from ._bm25 import Scored
+from ._build import BuildError, BuildOptions, Progress, build, fingerprint
 from ._expand import Vocabulary
+from ._normalize import normalize
 from ._queries import (
     fetch_paragraphs,
     fetch_section_paragraphs,
@@ -102,7 +100,9 @@ class SearchIndex:
             await self._install(await Snapshot.load(self._read, int(active)))
             log.info("index generation %s loaded from %s", active, path)
             if refresh and await self.is_stale():
-                log.warning("corpus %s changed since the last build: reindexing", self.config.corpus_dir)
+                log.warning(
+                    "corpus %s changed since the last build: reindexing", self.config.corpus_dir
+                )
                 await self.reindex(progress=progress)
         elif self.config.auto_build:
             log.info("no index in %s yet: building from %s", path, self.config.corpus_dir)
@@ -169,15 +169,25 @@ class SearchIndex:
         ranked = await asyncio.to_thread(
             rank, snap, live.vocab, live.sections, query, wanted, speech, self.config.min_coverage
         )
-        views = await fetch_paragraphs(self._db(), [int(snap.paragraph_ids[r.row]) for r in ranked.rows])
-        ordered = [(r, views[int(snap.paragraph_ids[r.row])]) for r in ranked.rows
-                   if int(snap.paragraph_ids[r.row]) in views]
+        views = await fetch_paragraphs(
+            self._db(), [int(snap.paragraph_ids[r.row]) for r in ranked.rows]
+        )
+        ordered = [
+            (r, views[int(snap.paragraph_ids[r.row])])
+            for r in ranked.rows
+            if int(snap.paragraph_ids[r.row]) in views
+        ]
         if ranked.section is None:
             ordered = _without_near_duplicates(ordered)
         page = ordered[offset : offset + k]
         terms = ranked.terms
         hits = tuple(
-            _hit(offset + i + 1, r.score, view, [t for t in terms if t in set(snap.bm25.matched(terms, r.row))])
+            _hit(
+                offset + i + 1,
+                r.score,
+                view,
+                [t for t in terms if t in set(snap.bm25.matched(terms, r.row))],
+            )
             for i, (r, view) in enumerate(page)
         )
         return SearchResult(
@@ -309,14 +319,18 @@ def _db_files(path: Path) -> list[Path]:
     return [p for p in (path, path.with_name(path.name + "-wal")) if p.exists()]
 
 
-def _without_near_duplicates(ordered: list[tuple[Scored, ParagraphView]]) -> list[tuple[Scored, ParagraphView]]:
+def _without_near_duplicates(
+    ordered: list[tuple[Scored, ParagraphView]],
+) -> list[tuple[Scored, ParagraphView]]:
     """Drop passages that nearly repeat a better-ranked one (same text in two speeches, say)."""
     kept: list[tuple[Scored, ParagraphView]] = []
     shingles: list[set[str]] = []
     for item in ordered:
         text = item[1].text
         grams = {text[i : i + 3] for i in range(max(1, len(text) - 2))}
-        if any(len(grams & seen) > NEAR_DUPLICATE * min(len(grams), len(seen)) for seen in shingles):
+        if any(
+            len(grams & seen) > NEAR_DUPLICATE * min(len(grams), len(seen)) for seen in shingles
+        ):
             continue
         kept.append(item)
         shingles.append(grams)

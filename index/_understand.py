@@ -15,10 +15,24 @@ from importlib import resources
 
 from ._normalize import normalize
 
-_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_NUMERALS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
 _NUM = r"[一二两三四五六七八九十\d]{1,3}"
 _PART = re.compile(rf"(?:第({_NUM})|(最后一|最后))(?:个)?(?:部分|大部分|方面)")
-_POINT = re.compile(rf"第({_NUM})(?:点|要|条|个要求|项)|[“\"]?({_NUM})(?:要|是)[”\"]?(?=是什么|讲|说|的|$|有|提)")
+_POINT = re.compile(
+    rf"第({_NUM})(?:点|要|条|个要求|项)|[“\"]?({_NUM})(?:要|是)[”\"]?(?=是什么|讲|说|的|$|有|提)"
+)
 _MEETING_WORDS = re.compile(r"讲话|会议上|会议|会上|大会")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 # Words of a speech title that do not tell speeches apart.
@@ -79,7 +93,9 @@ def find_speech(text: str, speeches: Iterable[SpeechTitle]) -> tuple[int | None,
     for match in _YEAR.finditer(text):
         year = int(match.group(1))
         for s in candidates:
-            if str(year) in s.title or (s.year == year and not any(str(year) in c.title for c in candidates)):
+            if str(year) in s.title or (
+                s.year == year and not any(str(year) in c.title for c in candidates)
+            ):
                 scores[s.number] += 4 if str(year) in s.title else 2
                 spans[s.number].append(match.span())
     for s in candidates:
@@ -111,7 +127,9 @@ def find_speech(text: str, speeches: Iterable[SpeechTitle]) -> tuple[int | None,
         changed = False
         for i in range(len(remaining)):
             for j in range(len(remaining), i + 1, -1):
-                touches = (i > 0 and remaining[i - 1] == " ") or (j < len(remaining) and remaining[j] == " ")
+                touches = (i > 0 and remaining[i - 1] == " ") or (
+                    j < len(remaining) and remaining[j] == " "
+                )
                 if " " not in remaining[i:j] and touches and remaining[i:j] in title:
                     remaining = remaining[:i] + " " * (j - i) + remaining[j:]
                     changed = True
@@ -143,7 +161,12 @@ def understand(query: str, speeches: Iterable[SpeechTitle]) -> Understood:
 
 @lru_cache(maxsize=1)
 def _glossary() -> tuple[tuple[re.Pattern[str], str], ...]:
-    text = resources.files("index").joinpath("data").joinpath("glossary_en.txt").read_text(encoding="utf-8")
+    text = (
+        resources.files("index")
+        .joinpath("data")
+        .joinpath("glossary_en.txt")
+        .read_text(encoding="utf-8")
+    )
     entries = []
     for line in text.splitlines():
         if "=" not in line or line.lstrip().startswith("#"):

@@ -10,12 +10,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-from fakebotapi import Chat, FakeBotAPI, User
 
 from bot.app import build_application, serve
 from bot.services import App
 from bot.settings import Settings
 from corpus import bundled_corpus_dir
+from fakebotapi import Chat, FakeBotAPI, User
 from index import IndexConfig, SearchIndex
 
 ADMIN = User(1001, "Admin", username="admin_user")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.callbacks import Admin, encode
 from conftest import ADMIN, ALICE, RunningBot
 from telegram_html import assert_valid_telegram_html
-
-from bot.callbacks import Admin, encode
 
 
 async def _command(bot: RunningBot, text: str, user):  # type: ignore[no-untyped-def]

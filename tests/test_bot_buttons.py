@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.callbacks import Full, encode
+from bot.settings import Settings
 from conftest import ALICE, RunningBot, running_bot
 from fakebotapi import FakeBotAPI
 from telegram_html import assert_valid_telegram_html
-
-from bot.callbacks import Full, encode
-from bot.settings import Settings
 
 
 async def _answer(bot: RunningBot, text: str = "如何发挥基层党组织战斗堡垒作用"):  # type: ignore[no-untyped-def]

@@ -7,10 +7,10 @@ import time
 from dataclasses import replace
 
 import httpx
-from conftest import ALICE, running_bot_webhook
-from fakebotapi import Chat, FakeBotAPI
 
 from bot.settings import Settings
+from conftest import ALICE, running_bot_webhook
+from fakebotapi import Chat, FakeBotAPI
 
 
 def _free_port() -> int:

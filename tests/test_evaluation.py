@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.evaluate import TARGETS, check_targets, load_devset, main, run_baseline, summary
-
 from corpus import bundled_corpus_dir
+from index.evaluate import TARGETS, check_targets, load_devset, main, run_baseline, summary
 
 
 def test_baseline_is_the_plain_approach_and_answers_keyword_questions() -> None:

@@ -14,7 +14,9 @@ def test_synonym_file_reads_directions_and_groups() -> None:
 
 
 def test_own_terms_outweigh_expansions() -> None:
-    tokens = query_tokens([Unit("党建", "党建", ("党的建设",)), Unit("当官", None, ("干部", "领导干部"))])
+    tokens = query_tokens(
+        [Unit("党建", "党建", ("党的建设",)), Unit("当官", None, ("干部", "领导干部"))]
+    )
     assert tokens.count("党建") == OWN_WEIGHT
     assert tokens.count("党的建设") == 1
     assert tokens.count("干部") == 2  # the stand-in for a word the corpus lacks counts in full

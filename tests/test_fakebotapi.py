@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from fakebotapi import Chat, FakeBotAPI, User, application_builder, polling
 from telegram import (
     Bot,
     InlineKeyboardButton,
@@ -28,6 +27,8 @@ from telegram.ext import (
     filters,
 )
 from telegram.request import HTTPXRequest
+
+from fakebotapi import Chat, FakeBotAPI, User, application_builder, polling
 from telegram_html import TelegramHTMLError, assert_valid_telegram_html, parse_telegram_html
 
 TOKEN = "123:ABC"

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from index._understand import SpeechTitle, chinese_number, find_section, translate_english, understand
+from index._understand import (
+    SpeechTitle,
+    chinese_number,
+    find_section,
+    translate_english,
+    understand,
+)
 
 SPEECHES = [
     SpeechTitle(1, "在县委党的建设领导小组工作会议讲话", None),
@@ -53,7 +59,9 @@ def test_parts_and_points_are_read(text: str, part: int | None, point: int | Non
     assert (found_part, found_point) == (part, point)
 
 
-@pytest.mark.parametrize(("text", "value"), [("一", 1), ("十", 10), ("十二", 12), ("二十三", 23), ("4", 4)])
+@pytest.mark.parametrize(
+    ("text", "value"), [("一", 1), ("十", 10), ("十二", 12), ("二十三", 23), ("4", 4)]
+)
 def test_chinese_numbers(text: str, value: int) -> None:
     assert chinese_number(text) == value
 

@@ -139,7 +139,10 @@ class WebhookServer:
     async def start(self) -> None:
         """Listen, then tell Telegram where to post (with the secret it must send back)."""
         host, port = self.settings.listen
-        self._http = tornado.httpserver.HTTPServer(self.routes(), max_body_size=MAX_BODY_BYTES)
+        # xheaders: behind the reverse proxy, log the client's address rather than the proxy's.
+        self._http = tornado.httpserver.HTTPServer(
+            self.routes(), max_body_size=MAX_BODY_BYTES, xheaders=True
+        )
         self._http.listen(port, address=host)
         log.info("webhook server listening on %s:%d%s", host, port, self.path)
         await self.application.bot.set_webhook(

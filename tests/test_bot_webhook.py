@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import os
 import socket
+import sys
 import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -155,3 +158,19 @@ async def test_healthz_answers_503_when_the_corpus_changed_since_the_build(
     assert report["ok"] is False
     assert report["checks"]["index"]["status"] == "FAIL"
     assert report["checks"]["database"]["status"] == "OK"
+
+
+async def test_run_refuses_webhook_mode_without_a_secret(tmp_path: Path) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SPEECHBOT_", "TELEGRAM_"))}
+    env = clean | {
+        "TELEGRAM_BOT_TOKEN": "123456:TEST-token",
+        "TELEGRAM_API_URL": "http://127.0.0.1:9",  # never reached: it stops before connecting
+        "SPEECHBOT_DB": str(tmp_path / "speechbot.db"),
+        "SPEECHBOT_WEBHOOK_URL": HOOK_URL,
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", env=env, stderr=asyncio.subprocess.PIPE
+    )
+    _, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 2
+    assert "SPEECHBOT_WEBHOOK_SECRET" in err.decode() and "TEST-token" not in err.decode()

@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--offline",
         action="store_true",
-        help="do not ask Telegram about the token (for start-up gates and container health checks)",
+        help="do not ask Telegram about the token (container health checks, no network)",
     )
     check.add_argument("--json", action="store_true", help="print the report as a JSON object")
     check.set_defaults(func=cmd_check)

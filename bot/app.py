@@ -6,7 +6,6 @@ import asyncio
 import logging
 import signal
 from typing import Any
-from urllib.parse import urlsplit
 
 from telegram import BotCommandScopeChat, Update
 from telegram.error import TelegramError
@@ -28,6 +27,7 @@ from index import SearchIndex
 from . import admin, buttons, handlers, texts
 from .services import App, Context, Services
 from .settings import Settings
+from .webhook import WebhookServer
 
 log = logging.getLogger(__name__)
 
@@ -142,10 +142,6 @@ async def _register_commands(app: App, settings: Settings) -> None:
         log.warning("could not register the command menu: %s", exc)
 
 
-def _webhook_path(url: str) -> str:
-    return urlsplit(url).path.strip("/") or "telegram"
-
-
 async def serve(
     application: App, settings: Settings, stop: asyncio.Event, *, poll_timeout: int = 30
 ) -> None:
@@ -156,19 +152,12 @@ async def serve(
     updater = application.updater
     if updater is None:
         raise RuntimeError("application has no updater")
+    server: WebhookServer | None = None
     try:
         await application.start()
         if settings.webhook_mode:
-            host, port = settings.listen
-            await updater.start_webhook(
-                listen=host,
-                port=port,
-                url_path=_webhook_path(settings.webhook_url or ""),
-                webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret,
-                allowed_updates=Update.ALL_TYPES,
-            )
-            log.info("webhook server listening on %s:%d", host, port)
+            server = WebhookServer(application, settings)
+            await server.start()
         else:
             await updater.start_polling(
                 allowed_updates=Update.ALL_TYPES, poll_interval=0.0, timeout=poll_timeout
@@ -176,6 +165,8 @@ async def serve(
             log.info("long polling started")
         await stop.wait()
     finally:
+        if server is not None:
+            await server.stop()
         if updater.running:
             await updater.stop()
         if application.running:

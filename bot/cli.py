@@ -1,4 +1,4 @@
-"""The ``speechbot`` command line: ask, outline, reindex, run."""
+"""The ``speechbot`` command line: ask, outline, reindex, check, run."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
@@ -95,6 +96,22 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "args", nargs=argparse.REMAINDER, help="options of python -m index.evaluate"
     )
+
+    check = sub.add_parser(
+        "check",
+        help="check configuration, database, index freshness and token; exit 0 when all hold",
+        description="Check the configuration (every variable), the database (PRAGMA "
+        "integrity_check, schema version), the index against the corpus folder, and the token "
+        "(getMe against TELEGRAM_API_URL). One line per check, OK, FAIL or SKIP with the reason; "
+        "exit code 0 only when none fails. The token is never printed.",
+    )
+    check.add_argument(
+        "--offline",
+        action="store_true",
+        help="do not ask Telegram about the token (container health checks, no network)",
+    )
+    check.add_argument("--json", action="store_true", help="print the report as a JSON object")
+    check.set_defaults(func=cmd_check)
 
     run = sub.add_parser(
         "run",
@@ -187,12 +204,33 @@ async def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    """``speechbot check``."""
+    from .check import run_checks, settings_from_env
+
+    # Settings are read again so that every malformed variable is named, not only the first.
+    checked, problems = settings_from_env(os.environ)
+    report = await run_checks(checked, problems, offline=args.offline)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(report.lines()))
+    return 0 if report.ok else 1
+
+
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """``speechbot run``."""
     if not settings.token:
         print(
             "speechbot: TELEGRAM_BOT_TOKEN is not set. Set it to your bot's token from @BotFather "
             "(hint: 'speechbot ask \"问题\"' works without one).",
+            file=sys.stderr,
+        )
+        return 2
+    if settings.webhook_mode and not settings.webhook_secret:
+        print(
+            "speechbot: SPEECHBOT_WEBHOOK_SECRET is not set; webhook mode needs it so that only "
+            "Telegram can post updates (see 'speechbot check').",
             file=sys.stderr,
         )
         return 2
@@ -214,12 +252,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
     except ConfigError as exc:
-        print(f"speechbot: {exc}", file=sys.stderr)
-        return 2
+        if args.command != "check":  # check names every bad variable itself
+            print(f"speechbot: {exc}", file=sys.stderr)
+            return 2
+        settings = Settings()
     level = logging.DEBUG if args.verbose else getattr(logging, settings.log_level, logging.INFO)
     if args.command != "run" and not args.verbose:
         level = max(level, logging.WARNING)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
     try:
         command: Command = args.func
         return asyncio.run(command(args, settings))

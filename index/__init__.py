@@ -9,6 +9,7 @@ Knows nothing of Telegram. The entry point is :class:`SearchIndex`::
 
 from ._bm25 import BM25, BM25Params, Postings, Scored, Variant
 from ._build import BuildError, BuildOptions, Progress
+from ._health import DatabaseHealth, corpus_fingerprint, inspect_database
 from ._highlight import highlight_spans
 from ._normalize import clean_display, normalize
 from ._schema import SCHEMA_VERSION, SchemaError
@@ -32,6 +33,7 @@ __all__ = [
     "BuildError",
     "BuildOptions",
     "BuildReport",
+    "DatabaseHealth",
     "Hit",
     "IndexConfig",
     "IndexInfo",
@@ -50,7 +52,9 @@ __all__ = [
     "Tokenizer",
     "Variant",
     "clean_display",
+    "corpus_fingerprint",
     "corpus_terms",
     "highlight_spans",
+    "inspect_database",
     "normalize",
 ]

@@ -31,6 +31,12 @@ def corpus_dir(tmp_path: Path) -> Path:
     return target
 
 
+def change_a_speech(corpus_dir: Path) -> None:
+    """Append a paragraph to the first speech file, so the index no longer matches the folder."""
+    speech = sorted(corpus_dir.iterdir())[0]
+    speech.write_text(speech.read_text("utf-8") + "\n新增的一段话。\n", "utf-8")
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index of the bundled corpus, built once per session and copied per test."""

@@ -1,0 +1,237 @@
+"""``speechbot check`` and ``/healthz``: configuration, database, index freshness, token."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from corpus import BoilerplateRules, CorpusFileError
+from index import DatabaseHealth, corpus_fingerprint, inspect_database
+
+from .settings import ConfigError, Settings
+
+log = logging.getLogger(__name__)
+
+#: Every variable Settings.from_env reads, each validated on its own so all bad ones are named.
+ENV_VARS = (
+    "TELEGRAM_BOT_TOKEN",
+    "SPEECHBOT_ADMINS",
+    "SPEECHBOT_DB",
+    "SPEECHBOT_CORPUS",
+    "TELEGRAM_API_URL",
+    "SPEECHBOT_WEBHOOK_URL",
+    "SPEECHBOT_WEBHOOK_SECRET",
+    "SPEECHBOT_LISTEN",
+    "SPEECHBOT_LOG_LEVEL",
+    "SPEECHBOT_USER_RATE",
+    "SPEECHBOT_BM25",
+    "SPEECHBOT_HEADING_WEIGHT",
+    "SPEECHBOT_MAX_UPLOAD",
+)
+TOKEN_PATTERN = re.compile(r"\d+:[A-Za-z0-9_-]+")
+#: What Telegram accepts as ``secret_token`` in setWebhook.
+SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+#: How long getMe may take before the token check fails.
+GETME_SECONDS = 10.0
+_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+OK, FAIL, SKIP = "OK", "FAIL", "SKIP"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One check's verdict: ``status`` is OK, FAIL or SKIP; ``detail`` never holds a secret."""
+
+    name: str
+    status: str
+    detail: str
+
+    @property
+    def ok(self) -> bool:
+        """Whether the check holds (a skipped check does not fail)."""
+        return self.status != FAIL
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """All checks, in the order config, database, index, token."""
+
+    checks: tuple[Check, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True only when every check holds."""
+        return all(c.ok for c in self.checks)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON shape of ``speechbot check --json`` and ``/healthz``."""
+        return {
+            "ok": self.ok,
+            "checks": {c.name: {"status": c.status, "detail": c.detail} for c in self.checks},
+        }
+
+    def lines(self) -> list[str]:
+        """One line per check for the terminal."""
+        width = max(len(c.name) for c in self.checks)
+        return [f"{c.status:<4} {c.name:<{width}}  {c.detail}" for c in self.checks]
+
+
+def settings_from_env(env: Mapping[str, str]) -> tuple[Settings, list[str]]:
+    """Settings from ``env`` with every malformed variable left at its default, and why each was."""
+    problems: list[str] = []
+    good = dict(env)
+    for name in ENV_VARS:
+        if not env.get(name, "").strip():
+            continue
+        try:
+            Settings.from_env({name: env[name]})
+        except ConfigError as exc:
+            problems.append(str(exc))
+            good.pop(name)
+    rules = env.get("SPEECHBOT_BOILERPLATE", "").strip()
+    if rules:
+        try:
+            BoilerplateRules.load(Path(rules))
+        except CorpusFileError as exc:
+            problems.append(f"SPEECHBOT_BOILERPLATE: {exc}")
+    return Settings.from_env(good), problems
+
+
+def config_problems(settings: Settings) -> list[str]:
+    """What makes ``settings`` unfit to run the bot, beyond a variable's own syntax."""
+    problems = []
+    if not settings.token:
+        problems.append("TELEGRAM_BOT_TOKEN is not set")
+    elif not TOKEN_PATTERN.fullmatch(settings.token):
+        problems.append("TELEGRAM_BOT_TOKEN does not look like a bot token (<digits>:<letters>)")
+    if urlsplit(settings.api_url).scheme not in ("http", "https"):
+        problems.append(f"TELEGRAM_API_URL must be an http(s) URL, got {settings.api_url!r}")
+    if settings.webhook_url is not None:
+        url = urlsplit(settings.webhook_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            problems.append(
+                f"SPEECHBOT_WEBHOOK_URL must be an https URL, got {settings.webhook_url!r}"
+            )
+        if not settings.webhook_secret:
+            problems.append("SPEECHBOT_WEBHOOK_SECRET must be set in webhook mode")
+        elif not SECRET_PATTERN.fullmatch(settings.webhook_secret):
+            problems.append("SPEECHBOT_WEBHOOK_SECRET may hold only A-Z a-z 0-9 _ - (1-256 chars)")
+    if not 0 < settings.listen[1] < 65536:
+        problems.append(f"SPEECHBOT_LISTEN port must be 1-65535, got {settings.listen[1]}")
+    if settings.log_level not in _LEVELS:
+        problems.append(f"SPEECHBOT_LOG_LEVEL must be one of {', '.join(_LEVELS)}")
+    for name, value in (
+        ("SPEECHBOT_USER_RATE", settings.user_rate),
+        ("SPEECHBOT_HEADING_WEIGHT", settings.heading_weight),
+        ("SPEECHBOT_MAX_UPLOAD", settings.max_upload_bytes),
+    ):
+        if value < 0:
+            problems.append(f"{name} must not be negative, got {value}")
+    return problems
+
+
+def check_config(problems: list[str]) -> Check:
+    """The configuration verdict."""
+    if problems:
+        return Check("config", FAIL, "; ".join(problems))
+    return Check("config", OK, "every variable is valid")
+
+
+def check_storage(settings: Settings) -> tuple[Check, Check]:
+    """The database and index verdicts (blocking: run it in a thread)."""
+    health: DatabaseHealth = inspect_database(settings.db_path)
+    if health.problem is not None:
+        database = Check("database", FAIL, health.problem)
+        return database, Check("index", FAIL, "no live index to compare with the corpus")
+    database = Check(
+        "database",
+        OK,
+        f"{settings.db_path}: integrity ok, schema {health.schema_version}, "
+        f"generation {health.generation}",
+    )
+    try:
+        current = corpus_fingerprint(settings.corpus_dir)
+    except OSError as exc:
+        return database, Check("index", FAIL, f"cannot read the corpus folder: {exc}")
+    if current != health.fingerprint:
+        return database, Check(
+            "index",
+            FAIL,
+            f"the corpus folder {settings.corpus_dir} changed since generation "
+            f"{health.generation} was built; run 'speechbot reindex'",
+        )
+    return database, Check("index", OK, f"up to date with {settings.corpus_dir}")
+
+
+async def check_token(settings: Settings) -> Check:
+    """getMe against TELEGRAM_API_URL; the token never appears in the verdict."""
+    token = settings.token
+    if not token:
+        return Check("token", FAIL, "TELEGRAM_BOT_TOKEN is not set")
+    api = settings.api_url
+    try:
+        async with httpx.AsyncClient(timeout=GETME_SECONDS) as client:
+            response = await client.get(f"{api}/bot{token}/getMe")
+    except httpx.HTTPError as exc:
+        reason = str(exc).replace(token, "<token>") or type(exc).__name__
+        return Check("token", FAIL, f"cannot ask {api}: {reason}")
+    try:
+        body = response.json()
+    except ValueError:
+        body = None  # a proxy's HTML error page, say
+    if response.status_code == 200 and isinstance(body, dict) and body.get("ok"):
+        me = body.get("result") or {}
+        return Check("token", OK, f"accepted by {api} as @{me.get('username')}")
+    description = body.get("description") if isinstance(body, dict) else None
+    return Check(
+        "token",
+        FAIL,
+        f"rejected by {api}: {response.status_code} {description or response.reason_phrase}",
+    )
+
+
+async def run_checks(
+    settings: Settings, problems: list[str] | None = None, *, offline: bool = False
+) -> Report:
+    """Every check against ``settings``; ``problems`` are variables that failed to parse."""
+    config = check_config([*(problems or []), *config_problems(settings)])
+    database, index = await asyncio.to_thread(check_storage, settings)
+    if offline:
+        token = Check("token", SKIP, "not asked (--offline)")
+    else:
+        token = await check_token(settings)
+    return Report((config, database, index, token))
+
+
+@dataclass
+class HealthProbe:
+    """Cached checks for ``/healthz``: cheap to call often, getMe asked at most every ``token_ttl``."""
+
+    settings: Settings
+    ttl: float = 5.0
+    token_ttl: float = 300.0
+    _report: tuple[float, Report] | None = field(default=None, repr=False)
+    _token: tuple[float, Check] | None = field(default=None, repr=False)
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
+
+    async def report(self) -> Report:
+        """The current report, recomputed when older than ``ttl``."""
+        async with self._lock:  # concurrent probes share one computation
+            now = time.monotonic()
+            if self._report is not None and now - self._report[0] < self.ttl:
+                return self._report[1]
+            offline = await run_checks(self.settings, offline=True)
+            if self._token is None or now - self._token[0] >= self.token_ttl:
+                self._token = (now, await check_token(self.settings))
+            report = replace(offline, checks=(*offline.checks[:3], self._token[1]))
+            self._report = (now, report)
+            return report

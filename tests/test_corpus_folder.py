@@ -41,7 +41,10 @@ def test_safe_file_name_never_leaves_the_folder_or_hides_the_file(original: str)
 
 
 def test_a_name_of_symbols_only_falls_back_to_the_title() -> None:
-    assert safe_file_name("!!!.txt", "在全区推进会上的讲话", 7, ".txt") == "07-在全区推进会上的讲话.txt"
+    assert (
+        safe_file_name("!!!.txt", "在全区推进会上的讲话", 7, ".txt")
+        == "07-在全区推进会上的讲话.txt"
+    )
     assert safe_file_name("!!!.txt", "???", 7, ".txt") == "07-speech.txt"
 
 

@@ -136,3 +136,15 @@ async def test_a_remove_the_index_cannot_take_is_undone(bot: RunningBot) -> None
     assert _snapshot(folder) == before
     answer = await _command(bot, "如何发挥基层党组织战斗堡垒作用", ALICE)
     assert "战斗堡垒" in answer["text"]  # the old index keeps serving
+
+
+async def test_the_admin_command_menu_offers_speeches_and_remove(bot: RunningBot) -> None:
+    def commands(call: Call) -> set[str]:
+        return {c["command"] for c in call["commands"]}
+
+    scoped = bot.api.calls_of(
+        "setMyCommands", lambda c: (c.get("scope") or {}).get("chat_id") == ADMIN.id
+    )
+    assert scoped and {"reindex", "stats", "speeches", "remove"} <= commands(scoped[-1])
+    public = bot.api.calls_of("setMyCommands", lambda c: not c.get("scope"))
+    assert public and all(not {"speeches", "remove"} & commands(c) for c in public)

@@ -161,6 +161,19 @@ async def test_a_speech_with_an_existing_title_offers_to_replace_it(bot: Running
     assert [s.n_paragraphs for s in speeches if s.source == target.name] == [1]
 
 
+async def test_markup_in_file_names_and_titles_is_shown_literally(
+    bot: RunningBot, new_speech: str
+) -> None:
+    title = "在<b>乡村振兴</b>&推进会上的讲话"
+    body = new_speech.replace(TITLE, title).replace("一、抓好", "一、<i>抓好</i>")
+    preview = await _upload(bot, "<script>&amp;.txt", body.encode())
+    text = assert_valid_telegram_html(preview["text"])
+    assert title in text and "<script>&amp;.txt" in text and "一、<i>抓好" in text
+    done = await _press(bot, preview, "确认")
+    assert title in assert_valid_telegram_html(done["text"])
+    assert (bot.settings.corpus_dir / "06-script-amp.txt").is_file()
+
+
 def _zip_bomb() -> bytes:
     """A .docx-named zip of 205 KB that claims 201 MB of XML."""
     buffer = io.BytesIO()

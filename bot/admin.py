@@ -36,11 +36,7 @@ async def require_admin(update: Update, context: Context) -> bool:
         "refused admin action from user=%s (id %s): %r",
         user_hash(user.id) if user else "-",
         user.id if user else "-",
-        update.effective_message.text
-        if update.effective_message
-        else update.callback_query.data
-        if update.callback_query
-        else None,
+        _attempt(update),
     )
     english = texts.is_english(user.language_code if user else None)
     refusal = texts.NOT_ADMIN_EN if english else texts.NOT_ADMIN_ZH
@@ -49,6 +45,16 @@ async def require_admin(update: Update, context: Context) -> bool:
     elif update.effective_message is not None:
         await reply(update.effective_message, refusal)
     return False
+
+
+def _attempt(update: Update) -> str | None:
+    """What a refused user tried: the command, the button's data, or the file's name."""
+    if update.callback_query is not None:
+        return update.callback_query.data
+    message = update.effective_message
+    if message is not None and message.document is not None:
+        return f"file {message.document.file_name!r}"
+    return message.text if message is not None else None
 
 
 async def on_reindex(update: Update, context: Context) -> None:

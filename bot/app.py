@@ -24,7 +24,7 @@ from telegram.request import HTTPXRequest
 
 from index import SearchIndex
 
-from . import admin, buttons, handlers, texts
+from . import admin, buttons, corpus_admin, handlers, texts, uploads
 from .services import App, Context, Services
 from .settings import Settings
 from .webhook import WebhookServer
@@ -100,6 +100,10 @@ def add_handlers(app: App) -> None:
             CommandHandler("about", handlers.on_about),
             CommandHandler("reindex", admin.on_reindex),
             CommandHandler("stats", admin.on_stats),
+            CommandHandler("speeches", corpus_admin.on_speeches),
+            CommandHandler("remove", corpus_admin.on_remove),
+            # Files only in private chats: in groups people share documents among themselves.
+            MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL, uploads.on_document),
             MessageHandler(filters.COMMAND, handlers.on_unknown),
             MessageHandler(private_text | group_text, handlers.on_text),
             CallbackQueryHandler(admin.on_admin_button, pattern=r"^a:"),

@@ -72,13 +72,15 @@ def section_pages(section_id: int, page: int, pages: int) -> InlineKeyboardMarku
     return InlineKeyboardMarkup([row]) if row else None
 
 
-def confirm(action: str, arg: str, yes: str = "确认", no: str = "取消") -> InlineKeyboardMarkup:
-    """A confirm/cancel pair for an admin action."""
+def confirm(
+    action: str, arg: str, yes: str = "确认", no: str = "取消", cancel: str = "cancel"
+) -> InlineKeyboardMarkup:
+    """A confirm/cancel pair for an admin action (``cancel``: the admin action of 取消)."""
     return InlineKeyboardMarkup(
         [
             [
                 _button(yes, cb.Admin(action, arg)),
-                _button(no, cb.Admin("cancel", arg)),
+                _button(no, cb.Admin(cancel, arg)),
             ]
         ]
     )

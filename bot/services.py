@@ -12,6 +12,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from index import SearchIndex
 
+from .pending import PendingUploads
 from .settings import Settings
 from .state import BotState
 
@@ -73,6 +74,9 @@ class Services:
         self._settings: Settings | None = None
         self._index: SearchIndex | None = None
         self._state: BotState | None = None
+        self._pending: PendingUploads | None = None
+        # One change to the corpus folder (upload, replace, remove) at a time.
+        self.corpus_lock = asyncio.Lock()
         self.limits = UserRateLimit(20)
         self.edits = EditThrottle()
         self.reindex_task: asyncio.Task[Any] | None = None
@@ -90,6 +94,8 @@ class Services:
             self.reindex_task = asyncio.create_task(self._refresh())
         self._state = BotState(settings.db_path)
         await self._state.initialize()
+        self._pending = PendingUploads(self._state.db)
+        await self._pending.initialize()
 
     async def _refresh(self) -> None:
         try:
@@ -127,6 +133,13 @@ class Services:
         if self._state is None:
             raise RuntimeError("services not initialised")
         return self._state
+
+    @property
+    def pending(self) -> PendingUploads:
+        """Uploads waiting for confirmation."""
+        if self._pending is None:
+            raise RuntimeError("services not initialised")
+        return self._pending
 
     def is_admin(self, user_id: int | None) -> bool:
         """Whether ``user_id`` is in SPEECHBOT_ADMINS."""

@@ -63,6 +63,8 @@ COMMANDS_EN = [
 ADMIN_COMMANDS = [
     BotCommand("reindex", "重建索引（管理员）"),
     BotCommand("stats", "使用统计（管理员）"),
+    BotCommand("speeches", "已索引的讲话、文件与日期（管理员）"),
+    BotCommand("remove", "移除一篇讲话：/remove 编号（管理员）"),
 ]
 
 

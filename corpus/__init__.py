@@ -9,14 +9,17 @@ It knows nothing about search or Telegram::
 
 from ._decode import decode_bytes
 from ._errors import CorpusFileError
+from ._folder import TRASH, CorpusFolder, FolderChange, FolderEntry, safe_file_name
 from ._loader import (
     PARSER_VERSION,
+    SUPPORTED_SUFFIXES,
     CorpusLoad,
     LoadedSpeech,
     SkippedFile,
     bundled_corpus_dir,
     corpus_files,
     load_corpus,
+    parse_bytes,
     read_speech,
 )
 from ._parser import parse_text
@@ -26,9 +29,14 @@ from .model import PATH_SEPARATOR, Paragraph, Section, SectionKind, Speech
 __all__ = [
     "PARSER_VERSION",
     "PATH_SEPARATOR",
+    "SUPPORTED_SUFFIXES",
+    "TRASH",
     "BoilerplateRules",
     "CorpusFileError",
+    "CorpusFolder",
     "CorpusLoad",
+    "FolderChange",
+    "FolderEntry",
     "LoadedSpeech",
     "Paragraph",
     "Section",
@@ -39,6 +47,8 @@ __all__ = [
     "corpus_files",
     "decode_bytes",
     "load_corpus",
+    "parse_bytes",
     "parse_text",
     "read_speech",
+    "safe_file_name",
 ]

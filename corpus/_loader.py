@@ -124,16 +124,26 @@ def _read(path: Path, rules: BoilerplateRules, max_bytes: int) -> tuple[str, Spe
     except OSError as exc:
         raise CorpusFileError(f"cannot read file ({exc.strerror or exc})", path) from exc
     try:
-        if suffix == ".docx":
-            text, encoding = "\n".join(docx_lines(data)), "docx"
-        else:
-            text, encoding = decode_bytes(data)
-        if suffix == ".md":
-            text = strip_markdown(text)
-        speech = parse_text(text, path.name, rules=rules, encoding=encoding)
+        speech = parse_bytes(data, path.name, rules=rules)
     except CorpusFileError as exc:
         raise CorpusFileError(exc.reason, path) from exc
     return hashlib.sha256(data).hexdigest(), speech
+
+
+def parse_bytes(data: bytes, file_name: str, *, rules: BoilerplateRules | None = None) -> Speech:
+    """Parse a file's bytes as its name's type says (.txt/.md/.docx); nothing is written."""
+    suffix = Path(file_name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise CorpusFileError(f"unsupported file type {suffix or '(no extension)'}")
+    if suffix == ".docx":
+        text, encoding = "\n".join(docx_lines(data)), "docx"
+    else:
+        text, encoding = decode_bytes(data)
+    if suffix == ".md":
+        text = strip_markdown(text)
+    return parse_text(
+        text, file_name, rules=rules or BoilerplateRules.from_env(), encoding=encoding
+    )
 
 
 def strip_markdown(text: str) -> str:

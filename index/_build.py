@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import json
 import logging
@@ -360,8 +361,19 @@ async def _index(
     await save_arrays(db, gen, postings, paragraph_ids, numbers)
     await db.commit()
     report("index", 1, 1)
-    return await Snapshot.load_metadata(
+    snapshot = await Snapshot.load_metadata(
         db, gen, bm25, tokenizer, options, finger, corpus_dir, paragraph_ids, numbers
+    )
+    # Speeches whose files are gone are retired only by the swap, so the query above still
+    # sees them: keep the speeches this generation is built from (each has paragraphs).
+    row = await (
+        await db.execute(f"SELECT count(*) FROM sections WHERE speech_id IN ({marks})", speech_ids)
+    ).fetchone()
+    built = set(numbers)
+    return dataclasses.replace(
+        snapshot,
+        speeches={n: s for n, s in snapshot.speeches.items() if n in built},
+        n_sections=int(row[0]) if row else 0,
     )
 
 

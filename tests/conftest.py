@@ -37,6 +37,24 @@ def change_a_speech(corpus_dir: Path) -> None:
     speech.write_text(speech.read_text("utf-8") + "\n新增的一段话。\n", "utf-8")
 
 
+NEW_SPEECH = """在全区乡村振兴党建引领推进会上的讲话
+
+同志们：
+今天我们召开乡村振兴党建引领推进会，研究部署村级组织建设和集体经济发展工作。
+一、抓好村级组织换届。换届是基层政权建设的大事，要选优配强村党组织书记。
+村干部队伍要年轻化、专业化，注重从返乡创业青年中发现和培养后备力量。
+二、壮大村级集体经济。要盘活闲置土地和房屋，发展特色种养和乡村旅游。
+三、健全乡村治理体系。推行积分制和清单制，让群众参与村务监督。
+谢谢大家！
+"""
+
+
+@pytest.fixture
+def new_speech() -> str:
+    """A short speech that is not in the bundled corpus (title, three parts, five paragraphs)."""
+    return NEW_SPEECH
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index of the bundled corpus, built once per session and copied per test."""

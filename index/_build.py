@@ -8,7 +8,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import aiosqlite
@@ -129,8 +129,11 @@ async def build(
             seconds=elapsed,
         )
         report("swap", 0, 1)
-        await _swap(db, gen, kept, stats)
+        finished = await _swap(db, gen, kept, stats)
         report("swap", 1, 1)
+        # The snapshot was assembled before the swap; report the time the build became live,
+        # as a restart (which reads generations.finished_at) does.
+        snapshot = replace(snapshot, built_at=finished)
     except BaseException as exc:
         await db.rollback()
         await db.execute(
@@ -387,8 +390,9 @@ async def _heading_tokens(db: aiosqlite.Connection, speech_ids: list[int]) -> di
     return result
 
 
-async def _swap(db: aiosqlite.Connection, gen: int, kept: list[int], stats: BuildReport) -> None:
-    """Make ``gen`` the live generation in one transaction."""
+async def _swap(db: aiosqlite.Connection, gen: int, kept: list[int], stats: BuildReport) -> float:
+    """Make ``gen`` the live generation in one transaction; return when it became live."""
+    finished = time.time()
     marks = ",".join("?" * len(kept))
     await db.execute("BEGIN IMMEDIATE")
     await db.execute(
@@ -397,7 +401,7 @@ async def _swap(db: aiosqlite.Connection, gen: int, kept: list[int], stats: Buil
     )
     await db.execute(
         "UPDATE generations SET status = 'ready', finished_at = ?, stats = ? WHERE id = ?",
-        (time.time(), json.dumps(_stats_json(stats), ensure_ascii=False), gen),
+        (finished, json.dumps(_stats_json(stats), ensure_ascii=False), gen),
     )
     await db.execute(
         "INSERT INTO meta (key, value) VALUES ('active_generation', ?)"
@@ -405,6 +409,7 @@ async def _swap(db: aiosqlite.Connection, gen: int, kept: list[int], stats: Buil
         (str(gen),),
     )
     await db.commit()
+    return finished
 
 
 def _stats_json(stats: BuildReport) -> dict[str, object]:

@@ -364,7 +364,7 @@ async def _index(
     await db.commit()
     report("index", 1, 1)
     return await Snapshot.load_metadata(
-        db, gen, bm25, tokenizer, options, finger, corpus_dir, paragraph_ids, numbers
+        db, gen, bm25, tokenizer, options, finger, corpus_dir, paragraph_ids, numbers, speech_ids
     )
 
 

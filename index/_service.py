@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -319,6 +320,10 @@ class SearchIndex:
 
 
 async def _connect(path: Path) -> aiosqlite.Connection:
+    # When the open itself fails (a directory, no permission), aiosqlite stops its worker thread
+    # without waiting for it, and the thread prints a traceback once the event loop is closed.
+    # A plain open first reports such errors cleanly.
+    await asyncio.to_thread(lambda: sqlite3.connect(path).close())
     conn = await aiosqlite.connect(path, timeout=30)
     try:
         await conn.execute("PRAGMA journal_mode = WAL")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -12,12 +13,24 @@ import pytest
 from corpus import corpus_files, load_corpus
 from index import (
     SCHEMA_VERSION,
+    BuildError,
     IndexConfig,
     IndexUnavailable,
     SchemaError,
     SearchIndex,
 )
 from index._build import fingerprint
+
+
+def _database_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if "_connection_worker_thread" in t.name}
+
+
+def _assert_no_thread_left(before: set[threading.Thread]) -> None:
+    """A failed start closed every connection it opened (an open one keeps a CLI alive)."""
+    for thread in _database_threads() - before:
+        thread.join(5)
+        assert not thread.is_alive()
 
 
 def _rows(db_path: Path, sql: str) -> list[tuple[object, ...]]:
@@ -139,9 +152,11 @@ async def test_another_schema_version_is_refused_clearly_and_left_intact(
         db.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
     content = _rows(db_path, "SELECT count(*), sum(length(text)) FROM paragraphs")
     index = SearchIndex(IndexConfig(db_path, corpus_dir))
+    threads = _database_threads()
     with pytest.raises(SchemaError, match=rf"schema version 999 is not {SCHEMA_VERSION}"):
         await index.initialize()
     assert not index.ready
+    _assert_no_thread_left(threads)
     assert _rows(db_path, "SELECT value FROM meta WHERE key = 'schema_version'") == [("999",)]
     assert _rows(db_path, "SELECT count(*), sum(length(text)) FROM paragraphs") == content
 
@@ -151,7 +166,20 @@ async def test_a_file_that_is_not_a_database_is_reported(tmp_path: Path, corpus_
     junk = b"this is not SQLite at all" * 200
     path.write_bytes(junk)
     index = SearchIndex(IndexConfig(path, corpus_dir))
+    threads = _database_threads()
     with pytest.raises(IndexUnavailable, match="cannot open the database"):
         await index.initialize()
     assert not index.ready
+    _assert_no_thread_left(threads)
     assert path.read_bytes() == junk
+
+
+async def test_a_first_build_without_a_corpus_fails_clearly_and_closes_the_database(
+    tmp_path: Path,
+) -> None:
+    index = SearchIndex(IndexConfig(tmp_path / "new.db", tmp_path / "no-such-corpus"))
+    threads = _database_threads()
+    with pytest.raises(BuildError, match="corpus folder not found"):
+        await index.initialize()
+    assert not index.ready
+    _assert_no_thread_left(threads)

@@ -39,7 +39,7 @@ def _speechbot(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Co
         cwd=cwd,
         capture_output=True,
         text=True,
-        timeout=120,  # a leaked database thread would keep the process alive
+        timeout=60,  # a leaked database thread would keep the process alive
     )
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import hashlib
 import json
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import aiosqlite
@@ -130,8 +129,11 @@ async def build(
             seconds=elapsed,
         )
         report("swap", 0, 1)
-        await _swap(db, gen, kept, stats)
+        finished = await _swap(db, gen, kept, stats)
         report("swap", 1, 1)
+        # The snapshot was assembled before the swap; report the time the build became live,
+        # as a restart (which reads generations.finished_at) does.
+        snapshot = replace(snapshot, built_at=finished)
     except BaseException as exc:
         await db.rollback()
         await db.execute(
@@ -361,19 +363,8 @@ async def _index(
     await save_arrays(db, gen, postings, paragraph_ids, numbers)
     await db.commit()
     report("index", 1, 1)
-    snapshot = await Snapshot.load_metadata(
-        db, gen, bm25, tokenizer, options, finger, corpus_dir, paragraph_ids, numbers
-    )
-    # Speeches whose files are gone are retired only by the swap, so the query above still
-    # sees them: keep the speeches this generation is built from (each has paragraphs).
-    row = await (
-        await db.execute(f"SELECT count(*) FROM sections WHERE speech_id IN ({marks})", speech_ids)
-    ).fetchone()
-    built = set(numbers)
-    return dataclasses.replace(
-        snapshot,
-        speeches={n: s for n, s in snapshot.speeches.items() if n in built},
-        n_sections=int(row[0]) if row else 0,
+    return await Snapshot.load_metadata(
+        db, gen, bm25, tokenizer, options, finger, corpus_dir, paragraph_ids, numbers, speech_ids
     )
 
 
@@ -399,8 +390,9 @@ async def _heading_tokens(db: aiosqlite.Connection, speech_ids: list[int]) -> di
     return result
 
 
-async def _swap(db: aiosqlite.Connection, gen: int, kept: list[int], stats: BuildReport) -> None:
-    """Make ``gen`` the live generation in one transaction."""
+async def _swap(db: aiosqlite.Connection, gen: int, kept: list[int], stats: BuildReport) -> float:
+    """Make ``gen`` the live generation in one transaction; return when it became live."""
+    finished = time.time()
     marks = ",".join("?" * len(kept))
     await db.execute("BEGIN IMMEDIATE")
     await db.execute(
@@ -409,7 +401,7 @@ async def _swap(db: aiosqlite.Connection, gen: int, kept: list[int], stats: Buil
     )
     await db.execute(
         "UPDATE generations SET status = 'ready', finished_at = ?, stats = ? WHERE id = ?",
-        (time.time(), json.dumps(_stats_json(stats), ensure_ascii=False), gen),
+        (finished, json.dumps(_stats_json(stats), ensure_ascii=False), gen),
     )
     await db.execute(
         "INSERT INTO meta (key, value) VALUES ('active_generation', ?)"
@@ -417,6 +409,7 @@ async def _swap(db: aiosqlite.Connection, gen: int, kept: list[int], stats: Buil
         (str(gen),),
     )
     await db.commit()
+    return finished
 
 
 def _stats_json(stats: BuildReport) -> dict[str, object]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,6 +79,14 @@ class SearchIndex:
 
         With ``refresh``, a corpus folder that changed since the last build is reindexed now.
         """
+        try:
+            await self._open(progress, refresh)
+        except BaseException:
+            # A failed start must not leave connection threads behind (they keep a CLI alive).
+            await self.shutdown()
+            raise
+
+    async def _open(self, progress: Progress | None, refresh: bool) -> None:
         path = self.config.db_path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -93,7 +102,6 @@ class SearchIndex:
                 await self._write.commit()
             self._read = await _connect(path)
         except (OSError, aiosqlite.Error) as exc:
-            await self.shutdown()
             raise IndexUnavailable(f"cannot open the database {path}: {exc}") from exc
         active = await self._meta(self._read, "active_generation")
         if active is not None:
@@ -103,7 +111,11 @@ class SearchIndex:
                 log.warning(
                     "corpus %s changed since the last build: reindexing", self.config.corpus_dir
                 )
-                await self.reindex(progress=progress)
+                try:
+                    await self.reindex(progress=progress)
+                except BuildError as exc:
+                    # The loaded generation is complete: answer from it rather than not at all.
+                    log.warning("%s; the previous index keeps serving", exc)
         elif self.config.auto_build:
             log.info("no index in %s yet: building from %s", path, self.config.corpus_dir)
             await self.reindex(progress=progress)
@@ -308,10 +320,18 @@ class SearchIndex:
 
 
 async def _connect(path: Path) -> aiosqlite.Connection:
+    # When the open itself fails (a directory, no permission), aiosqlite stops its worker thread
+    # without waiting for it, and the thread prints a traceback once the event loop is closed.
+    # A plain open first reports such errors cleanly.
+    await asyncio.to_thread(lambda: sqlite3.connect(path).close())
     conn = await aiosqlite.connect(path, timeout=30)
-    await conn.execute("PRAGMA journal_mode = WAL")
-    await conn.execute("PRAGMA foreign_keys = ON")
-    await conn.execute("PRAGMA synchronous = NORMAL")
+    try:
+        await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute("PRAGMA synchronous = NORMAL")
+    except BaseException:
+        await conn.close()  # e.g. "file is not a database": do not leak the connection thread
+        raise
     return conn
 
 

@@ -58,13 +58,23 @@ class Snapshot:
         corpus_dir: str,
         paragraph_ids: Sequence[int] | npt.NDArray[np.int64],
         row_speech: Sequence[int] | npt.NDArray[np.int32],
+        speech_ids: Sequence[int] | None = None,
     ) -> Snapshot:
-        """Assemble a snapshot from built arrays plus the speeches visible to ``gen``."""
+        """Assemble a snapshot from built arrays plus the speeches visible to ``gen``.
+
+        A build passes its ``speech_ids``: before the swap, the rows it replaces are still
+        visible to ``gen`` and must not be counted.
+        """
+        args: dict[str, int] | list[int] = {"gen": gen}
+        where = VISIBLE
+        if speech_ids is not None:
+            args = [int(i) for i in speech_ids]
+            where = f"s.id IN ({','.join('?' * len(args)) or 'NULL'})"
         rows = await (
             await db.execute(
                 f"SELECT s.number, s.title, s.source, s.year, s.n_paragraphs, s.added_at, s.sha256"
-                f" FROM speeches s WHERE {VISIBLE} ORDER BY s.number",
-                {"gen": gen},
+                f" FROM speeches s WHERE {where} ORDER BY s.number",
+                args,
             )
         ).fetchall()
         speeches = {
@@ -73,8 +83,8 @@ class Snapshot:
         }
         count = await (
             await db.execute(
-                f"SELECT count(*) FROM sections JOIN speeches s ON s.id = sections.speech_id WHERE {VISIBLE}",
-                {"gen": gen},
+                f"SELECT count(*) FROM sections JOIN speeches s ON s.id = sections.speech_id WHERE {where}",
+                args,
             )
         ).fetchone()
         built = await (

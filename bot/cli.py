@@ -135,6 +135,9 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     question = " ".join(args.question).strip()
     if not question:
         raise UsageError('the question is empty: speechbot ask "如何发挥基层党组织战斗堡垒作用"')
+    if not any(ch.isalnum() for ch in question):
+        # Only punctuation or symbols: nothing a search could match, so a usage error too.
+        raise UsageError(f"the question {question!r} has no words to search for")
     if args.k < 1:
         raise UsageError("-k must be at least 1")
     index = await _open_index(settings)
@@ -201,6 +204,14 @@ async def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         await index.shutdown()
     print(terminal.render_report(report))
+    if args.corpus is not None and args.corpus.resolve() != settings.corpus_dir.resolve():
+        # The next ask/outline/run compares the index with the configured folder and would
+        # rebuild from it; say so rather than let the index silently change back.
+        print(
+            f"note: later commands use the configured corpus {settings.corpus_dir}; "
+            f"set SPEECHBOT_CORPUS={args.corpus} to keep serving this one",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -105,6 +105,7 @@ def test_ask_with_nothing_relevant_says_so(
     [
         (["ask", ""], "the question is empty"),
         (["ask", "  ", "\t"], "the question is empty"),
+        (["ask", "？？！…"], "has no words to search for"),
         (["ask", QUESTION, "-k", "0"], "-k must be at least 1"),
         (["ask", QUESTION, "--speech", "99"], "no speech matches '99'"),
         (["outline", "不存在的讲话"], "no speech matches"),
@@ -167,7 +168,7 @@ def test_reindex_summarises_files_skips_and_counts(
         (other / path.name).write_bytes(path.read_bytes())
     (other / "broken.txt").write_bytes(bytes(range(256)) * 64)
     assert main(["reindex", "--corpus", str(other)]) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     fields = dict(re.findall(r"^ {2}([a-z -]+):\s+(.+)$", out, flags=re.M))
     assert fields["files read"] == "4" and fields["files skipped"] == "1"
     assert re.search(r"^ {4}broken\.txt: \S.*$", out, flags=re.M)  # the file and why
@@ -181,6 +182,8 @@ def test_reindex_summarises_files_skips_and_counts(
     assert re.fullmatch(r"\d+\.\d\d", fields["seconds"])
     live = _rows(db, f"SELECT count(*) FROM speeches s WHERE {VISIBLE}".replace(":gen", gen))
     assert live == [(3,)]
+    # Later commands use the configured folder, and the summary says how to keep this one.
+    assert f"set SPEECHBOT_CORPUS={other}" in err
 
 
 def test_reindex_of_an_unchanged_corpus_says_so(

@@ -41,6 +41,7 @@ class Settings:
     variant: Variant = Variant.PLUS
     heading_weight: int = 1
     max_upload_bytes: int = 5 * 1024 * 1024
+    api_timeout: int = 20  # seconds to wait for the Bot API to read a request and answer it
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -67,6 +68,9 @@ class Settings:
             heading_weight=_int("SPEECHBOT_HEADING_WEIGHT", get("SPEECHBOT_HEADING_WEIGHT"), 1),
             max_upload_bytes=_int(
                 "SPEECHBOT_MAX_UPLOAD", get("SPEECHBOT_MAX_UPLOAD"), defaults.max_upload_bytes
+            ),
+            api_timeout=_int(
+                "SPEECHBOT_API_TIMEOUT", get("SPEECHBOT_API_TIMEOUT"), defaults.api_timeout
             ),
         )
 

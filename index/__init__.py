@@ -11,7 +11,7 @@ from ._bm25 import BM25, BM25Params, Postings, Scored, Variant
 from ._build import BuildError, BuildOptions, Progress
 from ._highlight import highlight_spans
 from ._normalize import clean_display, normalize
-from ._schema import SCHEMA_VERSION, SchemaError
+from ._schema import SCHEMA_VERSION, SchemaError, is_read_only, read_only_uri
 from ._service import IndexConfig, IndexUnavailable, ReindexBusy, SearchIndex
 from ._tokenize import Tokenizer, corpus_terms
 from ._types import (
@@ -52,5 +52,7 @@ __all__ = [
     "clean_display",
     "corpus_terms",
     "highlight_spans",
+    "is_read_only",
     "normalize",
+    "read_only_uri",
 ]

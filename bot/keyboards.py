@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from index import Outline, OutlineNode, SearchResult, SpeechInfo
+from index import Outline, OutlineNode, SearchResult, SpeechInfo, clean_display
 
 from . import callbacks as cb
 
@@ -85,4 +85,5 @@ def confirm(action: str, arg: str, yes: str = "确认", no: str = "取消") -> I
 
 
 def _short(text: str, limit: int) -> str:
+    text = clean_display(text)  # a label is one line, without controls or lone surrogates
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -196,3 +196,17 @@ async def test_question_with_lone_surrogates_and_nul_gets_an_answer(bot: Running
     assert "战斗堡垒" in assert_sendable(answer["text"])
     await bot.api.settle()
     assert not bot.api.calls_of("sendMessage", lambda c: "抱歉" in c["text"], since=since)
+
+
+async def test_question_with_markup_and_sql_is_escaped_in_html_and_stored_verbatim(
+    bot: RunningBot,
+) -> None:
+    question = "党建<b>工作</b> & \"'); DROP TABLE speeches; --"
+    since = bot.api.mark()
+    bot.api.send_message(question, user=ALICE)
+    answer = await bot.api.wait_for("sendMessage", since=since, timeout=30)
+    assert question in assert_sendable(answer["text"])  # shown as typed, not as markup
+    state = bot.app.bot_data.state
+    stored = await (await state.db.execute("SELECT query FROM bot_queries")).fetchall()
+    assert (question,) in stored
+    assert len(await bot.app.bot_data.index.speeches()) == 5

@@ -75,6 +75,15 @@ def small_disk(folder: Path, holding: Path, spare: int) -> Iterator[None]:
         _umount(folder)
 
 
+def _fill(folder: Path) -> Path:
+    """Write a file until the file system is full; return it."""
+    filler = folder / "filler"
+    with filler.open("wb", buffering=0) as out, contextlib.suppress(OSError):
+        while True:
+            out.write(b"\0" * 65536)
+    return filler
+
+
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -150,6 +159,10 @@ async def test_disk_full_during_reindex_tells_the_admin_and_keeps_the_old_index(
                 await _ask(bot)
                 info = await bot.app.bot_data.index.info()
                 assert (info.speeches, info.generation) == (5, 1)
+                filler = _fill(folder)  # not one more byte fits on the disk now
+                await _ask(bot)
+                await bot.api.settle()
+                filler.unlink()
                 assert not api.calls_of("sendMessage", lambda c: "抱歉" in c["text"])
         assert _integrity(db) == [("ok",)]
         with contextlib.closing(sqlite3.connect(db)) as conn:

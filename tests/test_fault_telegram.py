@@ -106,7 +106,7 @@ async def test_call_made_while_the_api_is_unreachable_is_sent_once_it_is_back() 
 
     async def come_back() -> None:
         await asyncio.sleep(0.3)
-        await api._server.start(port=port)
+        await api.start(port)
 
     revival = asyncio.create_task(come_back())
     try:

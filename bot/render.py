@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Sequence
@@ -58,19 +59,25 @@ def trim(text: str, terms: Sequence[str], budget: int = PASSAGE_BUDGET) -> str:
     spans = highlight_spans(text, terms)
     sentences = _sentences(text) or [(0, len(text))]
 
-    def hits(sentence: tuple[int, int]) -> int:
-        return sum(1 for s, _ in spans if sentence[0] <= s < sentence[1])
+    # Matches per sentence in one pass: counting per sentence was quadratic, and a 100k-character
+    # paragraph of short sentences took minutes, blocking the event loop.
+    starts = [start for start, _ in sentences]
+    counts = [0] * len(sentences)
+    for s, _ in spans:
+        i = bisect.bisect_right(starts, s) - 1
+        if i >= 0 and s < sentences[i][1]:
+            counts[i] += 1
 
-    best = max(range(len(sentences)), key=lambda i: (hits(sentences[i]), -i))
+    best = max(range(len(sentences)), key=lambda i: (counts[i], -i))
     lo, hi = best, best
     length = sentences[best][1] - sentences[best][0]
     # Grow the window with neighbouring sentences, preferring the one with more matches.
     while True:
         options = []
         if lo > 0:
-            options.append((hits(sentences[lo - 1]), 1, lo - 1))
+            options.append((counts[lo - 1], 1, lo - 1))
         if hi < len(sentences) - 1:
-            options.append((hits(sentences[hi + 1]), 0, hi + 1))
+            options.append((counts[hi + 1], 0, hi + 1))
         options.sort(reverse=True)
         grown = False
         for _, _, i in options:

@@ -25,6 +25,7 @@ from telegram.request import HTTPXRequest
 from index import SearchIndex
 
 from . import admin, buttons, corpus_admin, handlers, texts, uploads
+from ._retry import RetryingRequest, delivery_unknown
 from .services import App, Context, Services
 from .settings import Settings
 from .webhook import WebhookServer
@@ -68,12 +69,13 @@ def build_application(settings: Settings, index: SearchIndex | None = None) -> A
         .context_types(ContextTypes(bot_data=Services))
         # Telegram's flood limits, with retries on RetryAfter.
         .rate_limiter(AIORateLimiter(max_retries=3))
+        # Retries of calls that failed on the way, never a second copy of a message (_retry.py).
         .request(
-            HTTPXRequest(
+            RetryingRequest(
                 connection_pool_size=64,
                 connect_timeout=10,
-                read_timeout=20,
-                write_timeout=20,
+                read_timeout=settings.api_timeout,
+                write_timeout=settings.api_timeout,
                 pool_timeout=10,
             )
         )
@@ -118,6 +120,9 @@ async def on_error(update: object, context: Context) -> None:
     """Log the error and tell the user instead of going silent."""
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
+        return
+    if context.error is not None and delivery_unknown(context.error):
+        # A reply that timed out after it was sent has most likely arrived: no apology after it.
         return
     english = texts.is_english(
         update.effective_user.language_code if update.effective_user else None

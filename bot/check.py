@@ -36,6 +36,8 @@ ENV_VARS = (
     "SPEECHBOT_BM25",
     "SPEECHBOT_HEADING_WEIGHT",
     "SPEECHBOT_MAX_UPLOAD",
+    "SPEECHBOT_MAX_FILE",
+    "SPEECHBOT_API_TIMEOUT",
 )
 TOKEN_PATTERN = re.compile(r"\d+:[A-Za-z0-9_-]+")
 #: What Telegram accepts as ``secret_token`` in setWebhook.

@@ -17,7 +17,7 @@ from telegram import (
 )
 from telegram.constants import ChatType, ParseMode
 
-from index import SearchResult
+from index import SearchResult, clean_display
 
 from . import keyboards, render, texts
 from .services import Context, Services
@@ -44,6 +44,8 @@ async def answer_question(update: Update, context: Context, query: str) -> None:
     if message is None:
         return
     user_id = update.effective_user.id if update.effective_user else 0
+    # Controls and lone surrogates can be neither stored (SQLite needs UTF-8) nor shown.
+    query = clean_display(query)
     if len(query) > MAX_QUESTION:
         limit_text = texts.TOO_LONG_EN if _english(update) else texts.TOO_LONG_ZH
         await reply(message, limit_text.format(limit=MAX_QUESTION))
@@ -161,7 +163,7 @@ async def on_inline(update: Update, context: Context) -> None:
     query = update.inline_query
     if query is None:
         return
-    text = query.query.strip()[:MAX_QUESTION]
+    text = clean_display(query.query)[:MAX_QUESTION]
     button = InlineQueryResultsButton(text="使用说明", start_parameter="help")
     if not text:
         await query.answer([], button=button, cache_time=60)

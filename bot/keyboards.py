@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from index import Outline, OutlineNode, SearchResult, SpeechInfo
+from index import Outline, OutlineNode, SearchResult, SpeechInfo, clean_display
 
 from . import callbacks as cb
 
@@ -18,8 +18,8 @@ def _button(text: str, action: cb.Action) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=cb.encode(action))
 
 
-def answer(result: SearchResult, query_id: int) -> InlineKeyboardMarkup | None:
-    """全文 / 上下文 / 大纲 per passage, and paging."""
+def answer(result: SearchResult, query_id: int | None) -> InlineKeyboardMarkup | None:
+    """全文 / 上下文 / 大纲 per passage, and paging (not without a stored question)."""
     rows = [
         [
             _button(f"{hit.rank} 全文", cb.Full(hit.paragraph_id)),
@@ -29,9 +29,9 @@ def answer(result: SearchResult, query_id: int) -> InlineKeyboardMarkup | None:
         for hit in result.hits
     ]
     paging = []
-    if result.offset > 0:
+    if query_id is not None and result.offset > 0:
         paging.append(_button("◀ 上一页", cb.More(query_id, max(0, result.offset - PAGE_SIZE))))
-    if result.offset + len(result.hits) < result.total:
+    if query_id is not None and result.offset + len(result.hits) < result.total:
         paging.append(_button("更多结果 ▶", cb.More(query_id, result.offset + PAGE_SIZE)))
     if paging:
         rows.append(paging)
@@ -87,4 +87,5 @@ def confirm(
 
 
 def _short(text: str, limit: int) -> str:
+    text = clean_display(text)  # a label is one line, without controls or lone surrogates
     return text if len(text) <= limit else text[: limit - 1] + "…"

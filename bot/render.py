@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Sequence
@@ -21,13 +22,20 @@ MAX_MESSAGE = 4096
 #: Characters of passage text shown per hit in an answer before trimming with "…".
 PASSAGE_BUDGET = 320
 ELLIPSIS = "…"
+#: Characters of a speech or section title shown in an answer (real ones are far shorter).
+TITLE_BUDGET = 120
+
+# What cannot be sent at all: C0 controls other than tab and line breaks (NUL among them), and
+# lone surrogates, which have no UTF-8 form (PTB's JSON encoding would raise).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 _SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]?")
 
 
 def esc(text: str) -> str:
-    """Escape text for Telegram's HTML parse mode."""
-    return html.escape(text, quote=True)
+    """Escape text for Telegram's HTML parse mode (unsendable characters dropped or replaced)."""
+    return html.escape(_SURROGATES.sub("\ufffd", _CONTROLS.sub("", text)), quote=True)
 
 
 def emphasize(text: str, terms: Sequence[str]) -> str:
@@ -51,19 +59,25 @@ def trim(text: str, terms: Sequence[str], budget: int = PASSAGE_BUDGET) -> str:
     spans = highlight_spans(text, terms)
     sentences = _sentences(text) or [(0, len(text))]
 
-    def hits(sentence: tuple[int, int]) -> int:
-        return sum(1 for s, _ in spans if sentence[0] <= s < sentence[1])
+    # Matches per sentence in one pass: counting per sentence was quadratic, and a 100k-character
+    # paragraph of short sentences took minutes, blocking the event loop.
+    starts = [start for start, _ in sentences]
+    counts = [0] * len(sentences)
+    for s, _ in spans:
+        i = bisect.bisect_right(starts, s) - 1
+        if i >= 0 and s < sentences[i][1]:
+            counts[i] += 1
 
-    best = max(range(len(sentences)), key=lambda i: (hits(sentences[i]), -i))
+    best = max(range(len(sentences)), key=lambda i: (counts[i], -i))
     lo, hi = best, best
     length = sentences[best][1] - sentences[best][0]
     # Grow the window with neighbouring sentences, preferring the one with more matches.
     while True:
         options = []
         if lo > 0:
-            options.append((hits(sentences[lo - 1]), 1, lo - 1))
+            options.append((counts[lo - 1], 1, lo - 1))
         if hi < len(sentences) - 1:
-            options.append((hits(sentences[hi + 1]), 0, hi + 1))
+            options.append((counts[hi + 1], 0, hi + 1))
         options.sort(reverse=True)
         grown = False
         for _, _, i in options:
@@ -84,7 +98,8 @@ def trim(text: str, terms: Sequence[str], budget: int = PASSAGE_BUDGET) -> str:
 def passage(hit: Hit, budget: int = PASSAGE_BUDGET) -> str:
     """One hit: speech title, section path, trimmed text with matched terms in bold."""
     body = emphasize(trim(hit.text, hit.matched_terms, budget), hit.matched_terms)
-    return f"<b>{hit.rank}. {esc(hit.speech_title)}</b>\n<i>{esc(hit.section)}</i>\n{body}"
+    title, section = esc(_short(hit.speech_title, TITLE_BUDGET)), esc(_short(hit.section, 200))
+    return f"<b>{hit.rank}. {title}</b>\n<i>{section}</i>\n{body}"
 
 
 def answer(result: SearchResult, budget: int = PASSAGE_BUDGET) -> str:
@@ -92,12 +107,14 @@ def answer(result: SearchResult, budget: int = PASSAGE_BUDGET) -> str:
     while True:
         head = f"🔎 {esc(_short(result.query, 60))}"
         if result.section:
-            head += f"\n📖 这一部分是：<b>{esc(result.section)}</b>"
+            head += f"\n📖 这一部分是：<b>{esc(_short(result.section, TITLE_BUDGET))}</b>"
         first, last = result.offset + 1, result.offset + len(result.hits)
         pages = f"第 {first}–{last} 条，共 {result.total} 条"
         text = "\n\n".join([head, *(passage(h, budget) for h in result.hits), pages])
-        if visible_length(text) <= MAX_MESSAGE or budget <= 60:
+        if visible_length(text) <= MAX_MESSAGE:
             return text
+        if budget <= 60:  # only absurd titles are left this long: cut, keeping tags whole
+            return fit(text)
         budget = budget * 2 // 3
 
 
@@ -119,9 +136,12 @@ def speech_list(speeches: Sequence[SpeechInfo]) -> str:
     """The speeches, numbered."""
     if not speeches:
         return "索引中还没有讲话。"
-    lines = [f"{s.number}. {esc(s.title)}（{s.n_paragraphs} 段）" for s in speeches]
-    return (
-        "<b>讲话目录</b>\n" + "\n".join(lines) + "\n\n点按下方按钮查看提纲，或发送 /outline 编号。"
+    lines = [
+        f"{s.number}. {esc(_short(s.title, TITLE_BUDGET))}（{s.n_paragraphs} 段）" for s in speeches
+    ]
+    return fit(
+        "<b>讲话目录</b>\n" + "\n".join(lines),
+        suffix="\n\n点按下方按钮查看提纲，或发送 /outline 编号。",
     )
 
 

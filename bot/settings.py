@@ -41,6 +41,8 @@ class Settings:
     variant: Variant = Variant.PLUS
     heading_weight: int = 1
     max_upload_bytes: int = 5 * 1024 * 1024
+    max_file_bytes: int = 20 * 1024 * 1024  # corpus files above this are skipped unread
+    api_timeout: int = 20  # seconds to wait for the Bot API to read a request and answer it
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -68,13 +70,21 @@ class Settings:
             max_upload_bytes=_int(
                 "SPEECHBOT_MAX_UPLOAD", get("SPEECHBOT_MAX_UPLOAD"), defaults.max_upload_bytes
             ),
+            max_file_bytes=_int(
+                "SPEECHBOT_MAX_FILE", get("SPEECHBOT_MAX_FILE"), defaults.max_file_bytes
+            ),
+            api_timeout=_int(
+                "SPEECHBOT_API_TIMEOUT", get("SPEECHBOT_API_TIMEOUT"), defaults.api_timeout
+            ),
         )
 
     @property
     def index_config(self) -> IndexConfig:
         """How the index is opened and built."""
         options = BuildOptions(
-            params=BM25Params(variant=self.variant), heading_weight=self.heading_weight
+            params=BM25Params(variant=self.variant),
+            heading_weight=self.heading_weight,
+            max_file_bytes=self.max_file_bytes,
         )
         return IndexConfig(db_path=self.db_path, corpus_dir=self.corpus_dir, options=options)
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import statistics
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import aiosqlite
+
+from index import is_read_only, read_only_uri
+
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS bot_queries (
@@ -66,13 +72,20 @@ class BotState:
         self._db: aiosqlite.Connection | None = None
 
     async def initialize(self) -> None:
-        """Open the database and create the bot's tables."""
+        """Open the database and create the bot's tables (a read-only or full one is tolerated)."""
+        if is_read_only(self.db_path):
+            self._db = await aiosqlite.connect(read_only_uri(self.db_path), timeout=30, uri=True)
+            log.warning("database is read-only: no paging buttons and no question log")
+            return
         self._db = await aiosqlite.connect(self.db_path, timeout=30)
-        await self._db.execute("PRAGMA journal_mode = WAL")
-        await self._db.executescript(_SCHEMA)
-        cutoff = time.time() - QUERY_RETENTION_DAYS * 86400
-        await self._db.execute("DELETE FROM bot_queries WHERE created_at < ?", (cutoff,))
-        await self._db.commit()
+        try:
+            await self._db.execute("PRAGMA journal_mode = WAL")
+            await self._db.executescript(_SCHEMA)
+            cutoff = time.time() - QUERY_RETENTION_DAYS * 86400
+            await self._db.execute("DELETE FROM bot_queries WHERE created_at < ?", (cutoff,))
+            await self._db.commit()
+        except aiosqlite.Error as exc:
+            await self._failed_write("open the bot's tables", exc)
 
     async def shutdown(self) -> None:
         """Close the database."""
@@ -87,13 +100,24 @@ class BotState:
             raise RuntimeError("BotState is not initialised")
         return self._db
 
-    async def remember_query(self, query: str, speech: int | None) -> int:
-        """Store a question so its 'more results' button works after a restart."""
-        cur = await self.db.execute(
-            "INSERT INTO bot_queries (query, speech, created_at) VALUES (?, ?, ?)",
-            (query, speech, time.time()),
-        )
-        await self.db.commit()
+    async def _failed_write(self, what: str, exc: aiosqlite.Error) -> None:
+        """A write that failed (read-only database, full disk) costs a feature, never an answer."""
+        log.warning("could not %s: %s", what, exc)
+        with contextlib.suppress(aiosqlite.Error):
+            await self.db.rollback()
+
+    async def remember_query(self, query: str, speech: int | None) -> int | None:
+        """Store a question so its 'more results' button works after a restart; None when the
+        database cannot be written."""
+        try:
+            cur = await self.db.execute(
+                "INSERT INTO bot_queries (query, speech, created_at) VALUES (?, ?, ?)",
+                (query, speech, time.time()),
+            )
+            await self.db.commit()
+        except aiosqlite.Error as exc:
+            await self._failed_write("store the question for paging", exc)
+            return None
         return int(cur.lastrowid or 0)
 
     async def query(self, query_id: int) -> StoredQuery | None:
@@ -108,7 +132,15 @@ class BotState:
     async def log_question(
         self, user_id: int, chat_type: str, query: str, latency_ms: float, hits: int, relevant: bool
     ) -> None:
-        """Record an answered question for /stats."""
+        """Record an answered question for /stats (skipped when the database cannot be written)."""
+        try:
+            await self._log_question(user_id, chat_type, query, latency_ms, hits, relevant)
+        except aiosqlite.Error as exc:
+            await self._failed_write("log the question", exc)
+
+    async def _log_question(
+        self, user_id: int, chat_type: str, query: str, latency_ms: float, hits: int, relevant: bool
+    ) -> None:
         await self.db.execute(
             "INSERT INTO bot_questions (ts, user_hash, chat_type, query, latency_ms, hits, relevant)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -19,13 +19,17 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 # The detector only chooses among encodings a Chinese speech plausibly uses; left free it
-# mistakes short GBK text for Big5, CP949 or a Cyrillic code page.
-_CANDIDATES = ["gb18030", "gbk", "gb2312", "big5", "utf_16_le", "utf_16_be"]
+# mistakes short GBK text for Big5, CP949 or a Cyrillic code page. UTF-16 is not among them:
+# without a BOM it is recognised by its NUL bytes (every line break has one), and offered to
+# the detector it turned Shift-JIS files into pages of nonsense ideographs.
+_CANDIDATES = ["gb18030", "gbk", "gb2312", "big5"]
 # GBK and GB2312 are subsets of GB18030; decoding with the superset loses nothing.
 _SUPERSET = {"gbk": "gb18030", "gb2312": "gb18030", "cp936": "gb18030", "euc_cn": "gb18030"}
 
 # Control characters other than tab, newline, carriage return and form feed mean binary data.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# C1 controls appear when UTF-8 was decoded as Latin-1 and saved again ("æ\x9c¬" for "本").
+_C1 = re.compile(r"[\x80-\x84\x86-\x9f]")  # not \x85, NEL: a line break
 _NEWLINES = re.compile(r"\r\n|\r|\u2028|\u2029|\x85")
 
 # Characters a Chinese text is made of: ASCII, CJK punctuation, ideographs, full-width forms.
@@ -33,6 +37,7 @@ _PLAUSIBLE = re.compile(r"[\t\n\r\x20-\x7e\u2010-\u206f\u3000-\u303f\u3400-\u9ff
 _MIN_PLAUSIBLE = 0.9
 
 UNDECODABLE = "not UTF-8/GB18030/UTF-16 text"
+MISDECODED = "wrongly encoded text (UTF-8 saved as Latin-1)"
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -42,6 +47,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     text, encoding = _decode(data)
     if _CONTROL.search(text.replace("\f", "")):
         raise CorpusFileError("binary file")
+    if _C1.search(text):
+        raise CorpusFileError(MISDECODED)
     return _NEWLINES.sub("\n", text), encoding
 
 

@@ -26,7 +26,7 @@ from .model import Speech
 log = logging.getLogger(__name__)
 
 #: Bump whenever parsing changes what a file yields; the index keeps it in its fingerprint.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx")
 

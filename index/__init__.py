@@ -12,7 +12,7 @@ from ._build import BuildError, BuildOptions, Progress
 from ._health import DatabaseHealth, corpus_fingerprint, inspect_database
 from ._highlight import highlight_spans
 from ._normalize import clean_display, normalize
-from ._schema import SCHEMA_VERSION, SchemaError
+from ._schema import SCHEMA_VERSION, SchemaError, is_read_only, read_only_uri
 from ._service import IndexConfig, IndexUnavailable, ReindexBusy, SearchIndex
 from ._tokenize import Tokenizer, corpus_terms
 from ._types import (
@@ -56,5 +56,8 @@ __all__ = [
     "corpus_terms",
     "highlight_spans",
     "inspect_database",
+
+    "is_read_only",
     "normalize",
+    "read_only_uri",
 ]

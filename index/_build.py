@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -135,11 +136,7 @@ async def build(
         # as a restart (which reads generations.finished_at) does.
         snapshot = replace(snapshot, built_at=finished)
     except BaseException as exc:
-        await db.rollback()
-        await db.execute(
-            "UPDATE generations SET status = 'failed', error = ? WHERE id = ?", (repr(exc), gen)
-        )
-        await db.commit()
+        await _record_failure(db, gen, exc)
         raise
     log.info(
         "generation %d live: %d speeches, %d paragraphs, %d re-tokenised, %.2fs",
@@ -150,6 +147,21 @@ async def build(
         elapsed,
     )
     return stats, snapshot
+
+
+async def _record_failure(db: aiosqlite.Connection, gen: int, exc: BaseException) -> None:
+    """Mark ``gen`` failed; if even that cannot be written (a full disk), the next build purges
+    it, and the original error is the one reported."""
+    try:
+        await db.rollback()
+        await db.execute(
+            "UPDATE generations SET status = 'failed', error = ? WHERE id = ?", (repr(exc), gen)
+        )
+        await db.commit()
+    except aiosqlite.Error as err:
+        log.warning("could not mark generation %d failed: %s", gen, err)
+        with contextlib.suppress(aiosqlite.Error):
+            await db.rollback()
 
 
 def _speech_texts(speech: Speech) -> str:

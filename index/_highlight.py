@@ -13,6 +13,8 @@ def _normalized_with_map(text: str) -> tuple[str, list[int]]:
     chars: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
+        if "\ud800" <= ch <= "\udfff":  # a lone surrogate has no UTF-8 form for OpenCC
+            ch = "\ufffd"
         for out in unicodedata.normalize("NFKC", ch).lower():
             chars.append(out)
             origin.append(i)

@@ -9,7 +9,9 @@ and a build that fails or is killed leaves rows nobody can see, which the next b
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from pathlib import Path
 
 SCHEMA_VERSION = 1
 
@@ -102,3 +104,18 @@ def connect_sync(path: str) -> sqlite3.Connection:
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
+
+
+def is_read_only(path: Path) -> bool:
+    """Whether an existing database cannot be written: read-only file, folder or file system."""
+    return path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def read_only_uri(path: Path) -> str:
+    """A URI that opens ``path`` for reading only.
+
+    In a read-only folder SQLite cannot create the WAL's ``-shm`` file, so the file is opened as
+    immutable there: nothing can change it while the folder stays read-only.
+    """
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    return uri if os.access(path.parent, os.W_OK) else uri + "&immutable=1"

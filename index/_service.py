@@ -22,7 +22,7 @@ from ._queries import (
     section_title,
 )
 from ._rank import SectionSpan, rank
-from ._schema import SCHEMA, SCHEMA_VERSION, check_version
+from ._schema import SCHEMA, SCHEMA_VERSION, check_version, is_read_only, read_only_uri
 from ._snapshot import Snapshot
 from ._types import BuildReport, Hit, IndexInfo, Outline, ParagraphView, SearchResult, SpeechInfo
 
@@ -71,6 +71,7 @@ class SearchIndex:
         self._snapshot: Snapshot | None = None
         self._live: _Live | None = None
         self._build_lock = asyncio.Lock()
+        self.read_only = False  # the database cannot be written: answers only, no reindex
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -88,24 +89,38 @@ class SearchIndex:
 
     async def _open(self, progress: Progress | None, refresh: bool) -> None:
         path = self.config.db_path
+        self.read_only = is_read_only(path)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._write = await _connect(path)
-            await self._write.executescript(SCHEMA)
-            version = await self._meta(self._write, "schema_version")
-            check_version(version)
-            if version is None:
-                await self._write.execute(
-                    "INSERT INTO meta (key, value) VALUES ('schema_version', ?)",
-                    (str(SCHEMA_VERSION),),
-                )
-                await self._write.commit()
-            self._read = await _connect(path)
+            if self.read_only:
+                log.warning("database %s is read-only: answering from it, no reindex", path)
+                self._read = await _connect(path, read_only=True)
+                check_version(await self._meta(self._read, "schema_version"))
+            else:
+                await self._open_writable(path)
         except (OSError, aiosqlite.Error) as exc:
             raise IndexUnavailable(f"cannot open the database {path}: {exc}") from exc
-        active = await self._meta(self._read, "active_generation")
+        await self._load(progress, refresh)
+
+    async def _open_writable(self, path: Path) -> None:
+        if not path.parent.is_dir():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self._write = await _connect(path)
+        await self._write.executescript(SCHEMA)
+        version = await self._meta(self._write, "schema_version")
+        check_version(version)
+        if version is None:
+            await self._write.execute(
+                "INSERT INTO meta (key, value) VALUES ('schema_version', ?)",
+                (str(SCHEMA_VERSION),),
+            )
+            await self._write.commit()
+        self._read = await _connect(path)
+
+    async def _load(self, progress: Progress | None, refresh: bool) -> None:
+        path = self.config.db_path
+        active = await self._meta(self._db(), "active_generation")
         if active is not None:
-            await self._install(await Snapshot.load(self._read, int(active)))
+            await self._install(await Snapshot.load(self._db(), int(active)))
             log.info("index generation %s loaded from %s", active, path)
             if refresh and await self.is_stale():
                 log.warning(
@@ -305,6 +320,9 @@ class SearchIndex:
         if self._build_lock.locked():
             raise ReindexBusy("a reindex is already running")
         async with self._build_lock:
+            path = self.config.db_path
+            if self.read_only:
+                raise BuildError(f"the database {path} is read-only; the previous index stays live")
             if self._write is None:
                 raise IndexUnavailable("the index is not open")
             folder = corpus_dir or self.config.corpus_dir
@@ -313,26 +331,42 @@ class SearchIndex:
                     self._write, folder, self._snapshot, self.config.options, progress
                 )
             except (OSError, aiosqlite.Error) as exc:
-                raise BuildError(f"reindex failed, the previous index stays live: {exc}") from exc
+                raise BuildError(
+                    f"reindex failed, the previous index stays live: {_why(exc, path)}"
+                ) from exc
             if snapshot is not None:
                 await self._install(snapshot)
             return report
 
 
-async def _connect(path: Path) -> aiosqlite.Connection:
-    # When the open itself fails (a directory, no permission), aiosqlite stops its worker thread
-    # without waiting for it, and the thread prints a traceback once the event loop is closed.
-    # A plain open first reports such errors cleanly.
-    await asyncio.to_thread(lambda: sqlite3.connect(path).close())
-    conn = await aiosqlite.connect(path, timeout=30)
+async def _connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connection:
+    if read_only:
+        conn = await aiosqlite.connect(read_only_uri(path), timeout=30, uri=True)
+    else:
+        # When the open itself fails (a directory, no permission), aiosqlite stops its worker
+        # thread without waiting for it, and the thread prints a traceback once the event loop
+        # is closed. A plain open first reports such errors cleanly.
+        await asyncio.to_thread(lambda: sqlite3.connect(path).close())
+        conn = await aiosqlite.connect(path, timeout=30)
     try:
-        await conn.execute("PRAGMA journal_mode = WAL")
+        if not read_only:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
         await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute("PRAGMA synchronous = NORMAL")
     except BaseException:
-        await conn.close()  # e.g. "file is not a database": do not leak the connection thread
+        await conn.close()  # an open file would keep its folder busy (and leak a thread)
         raise
     return conn
+
+
+def _why(exc: BaseException, path: Path) -> str:
+    """The failure in words an admin can act on."""
+    name = getattr(exc, "sqlite_errorname", "")
+    if name == "SQLITE_FULL":
+        return f"the disk holding {path} is full ({exc})"
+    if name.startswith("SQLITE_READONLY"):
+        return f"the database {path} cannot be written ({exc})"
+    return str(exc)
 
 
 def _db_files(path: Path) -> list[Path]:

@@ -55,6 +55,22 @@ def new_speech() -> str:
     return NEW_SPEECH
 
 
+def grow_corpus(folder: Path, copies: int) -> list[Path]:
+    """Add ``copies`` variants of the bundled speeches to ``folder`` (new titles, same text),
+    so that a reindex has real work to do for a few seconds."""
+    sources = sorted(bundled_corpus_dir().glob("*.txt"))
+    made = []
+    for i in range(copies):
+        source = sources[i % len(sources)]
+        lines = source.read_text(encoding="utf-8").split("\n")
+        title = next(n for n, line in enumerate(lines) if "讲话" in line or "会议" in line)
+        lines[title] = f"{lines[title]}（第{i + 1}次会议）"
+        path = folder / f"copy-{i:03d}-{source.name}"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        made.append(path)
+    return made
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index of the bundled corpus, built once per session and copied per test."""

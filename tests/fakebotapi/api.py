@@ -84,8 +84,9 @@ class FakeBotAPI(Methods):
     def base_file_url(self) -> str:
         return f"{self.root_url}/file/bot"
 
-    async def start(self) -> None:
-        port = await self._server.start()
+    async def start(self, port: int = 0) -> None:
+        """Listen on 127.0.0.1:``port`` (0: any free port)."""
+        port = await self._server.start(port=port)
         self.root_url = f"http://127.0.0.1:{port}"
 
     async def close(self) -> None:

@@ -37,7 +37,10 @@ class Response:
 
     @classmethod
     def json(cls, data: Any, status: int = 200) -> Response:
-        return cls(status, json.dumps(data, ensure_ascii=False).encode())
+        try:
+            return cls(status, json.dumps(data, ensure_ascii=False).encode())
+        except UnicodeEncodeError:  # lone surrogates: JSON can still carry them as \uXXXX escapes
+            return cls(status, json.dumps(data).encode())
 
 
 Handler = Callable[[Request], Awaitable[Response]]

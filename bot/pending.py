@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
@@ -21,6 +22,8 @@ CREATE TABLE IF NOT EXISTS bot_uploads (
 """
 
 #: A preview's buttons work this long; older uploads are deleted (the admin re-sends the file).
+log = logging.getLogger(__name__)
+
 PENDING_TTL = 24 * 3600
 
 
@@ -46,9 +49,14 @@ class PendingUploads:
         self.ttl = ttl
 
     async def initialize(self) -> None:
-        """Create the table and drop expired uploads."""
-        await self.db.executescript(_SCHEMA)
-        await self.purge()
+        """Create the table and drop expired uploads (a read-only database is tolerated)."""
+        try:
+            await self.db.executescript(_SCHEMA)
+            await self.purge()
+        except aiosqlite.Error as exc:
+            # Answers matter more than uploads: the bot still serves, and an upload then fails
+            # with the database's own reason, as a reindex would.
+            log.warning("pending uploads unavailable: %s", exc)
 
     async def purge(self) -> None:
         """Delete uploads older than the time to live."""

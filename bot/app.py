@@ -48,8 +48,14 @@ class _AddressedToBot(filters.MessageFilter):
         return any(text.lower() == mention for text in message.parse_entities(["mention"]).values())
 
 
-def build_application(settings: Settings, index: SearchIndex | None = None) -> App:
-    """The bot's Application with every handler; ``index`` may be shared (tests, load runs)."""
+def build_application(
+    settings: Settings, index: SearchIndex | None = None, *, flood_limits: bool = True
+) -> App:
+    """The bot's Application with every handler; ``index`` may be shared (tests, load runs).
+
+    ``flood_limits=False`` drops Telegram's flood limiter: only for measuring the bot's own
+    capacity against a fake server (tests/loadtest.py); Telegram itself enforces the limits.
+    """
 
     async def post_init(app: App) -> None:
         await app.bot_data.initialize(settings, index)
@@ -60,14 +66,15 @@ def build_application(settings: Settings, index: SearchIndex | None = None) -> A
         await app.bot_data.shutdown()
 
     api = settings.api_url
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = ApplicationBuilder()
+    if flood_limits:
+        # Telegram's flood limits (30 messages/s overall, 20/min per group), retrying RetryAfter.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     application: App = (
-        ApplicationBuilder()
-        .token(settings.token or "")
+        builder.token(settings.token or "")
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .context_types(ContextTypes(bot_data=Services))
-        # Telegram's flood limits, with retries on RetryAfter.
-        .rate_limiter(AIORateLimiter(max_retries=3))
         .request(
             HTTPXRequest(
                 connection_pool_size=64,

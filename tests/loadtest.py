@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import multiprocessing
 import os
 import platform
 import shutil
@@ -17,6 +19,8 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from tqdm import tqdm
@@ -111,6 +115,18 @@ async def build_index(db_path: Path) -> None:
     await index.shutdown()
 
 
+@dataclass(frozen=True, slots=True)
+class Drive:
+    """What the users saw: latencies (s) of answered questions, and what went wrong."""
+
+    asked: int
+    latencies: list[float]
+    lost: int
+    failed: int
+    extra: int
+    seconds: float
+
+
 async def _collect(api: FakeBotAPI, inboxes: dict[int, asyncio.Queue[Call]]) -> None:
     """Hand every sendMessage the bot makes to its chat's inbox, in order."""
     position = 0
@@ -128,7 +144,12 @@ async def _user(
     timeout: float,  # noqa: ASYNC109
     progress: tqdm,  # type: ignore[type-arg]
 ) -> list[float | None]:
-    """Ask one question after another, each after the previous answer; latencies or None."""
+    """Ask one question after another, each after the previous answer.
+
+    Private chats get no quoted reply, so an answer is matched to its question by chat and
+    order: with one question open per chat, the chat's next message is its answer. Returns
+    latencies, None for a lost question, NaN for an error or slow-down reply.
+    """
     user = User(FIRST_USER + number, f"用户{number}")
     outcomes: list[float | None] = []
     for question in questions:
@@ -137,12 +158,82 @@ async def _user(
         try:
             call = await asyncio.wait_for(inbox.get(), timeout)
         except TimeoutError:
-            outcomes.append(None)  # lost: a late reply would show up as an extra one
+            outcomes.append(None)  # lost; a late reply would show up as an extra one
             continue
         answered = call.ok and call["text"] not in NOT_ANSWERS
         outcomes.append(call.time - sent if answered else float("nan"))
         progress.update()
     return outcomes
+
+
+async def drive(
+    api: FakeBotAPI,
+    users: int,
+    per_user: int,
+    *,
+    timeout: float = 120.0,  # noqa: ASYNC109
+    show_progress: bool = False,
+) -> Drive:
+    """Let ``users`` users ask ``per_user`` questions each of the bot serving ``api``."""
+    plan = questions_for(users, per_user)
+    inboxes: dict[int, asyncio.Queue[Call]] = defaultdict(asyncio.Queue)
+    collector = asyncio.create_task(_collect(api, inboxes))
+    bar = tqdm(total=users * per_user, unit="q", disable=not show_progress)
+    try:
+        started = time.perf_counter()
+        outcomes = await asyncio.gather(
+            *(_user(api, n, plan[n], inboxes[FIRST_USER + n], timeout, bar) for n in range(users))
+        )
+        seconds = time.perf_counter() - started
+        await api.settle(quiet=0.5, timeout=60)  # late or duplicate replies arrive meanwhile
+    finally:
+        bar.close()
+        collector.cancel()
+    flat = [o for user in outcomes for o in user]
+    latencies = [o for o in flat if o is not None and o == o]  # NaN != NaN: an error reply
+    lost = sum(o is None for o in flat)
+    return Drive(
+        asked=len(flat),
+        latencies=latencies,
+        lost=lost,
+        failed=len(flat) - len(latencies) - lost,
+        extra=sum(q.qsize() for q in inboxes.values()),
+        seconds=seconds,
+    )
+
+
+def _fake_side(conn: Connection, users: int, per_user: int, show_progress: bool) -> None:
+    """The other process: the fake Bot API server and its users."""
+
+    async def main() -> None:
+        async with FakeBotAPI(token=TOKEN, bot_username="speech_load_bot") as api:
+            conn.send(api.root_url)
+            await api.wait_for("getUpdates", timeout=120, ok=None)
+            conn.send("polling")
+            conn.send(await drive(api, users, per_user, show_progress=show_progress))
+            await _receive(conn, 300)  # serve until the bot has shut down
+
+    asyncio.run(main())
+
+
+async def _receive(conn: Connection, timeout: float, peer: BaseProcess | None = None) -> object:  # noqa: ASYNC109
+    """The next message from the other process (no thread waits: the bot's threads stay free)."""
+    loop = asyncio.get_running_loop()
+    readable = asyncio.Event()
+    loop.add_reader(conn.fileno(), readable.set)
+    deadline = loop.time() + timeout
+    try:
+        while not conn.poll():
+            readable.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(readable.wait(), 0.5)
+            if peer is not None and not peer.is_alive() and not conn.poll():
+                raise RuntimeError(f"the load process died (exit code {peer.exitcode})")
+            if loop.time() > deadline:
+                raise TimeoutError(f"nothing from the load process within {timeout} s")
+        return conn.recv()
+    finally:
+        loop.remove_reader(conn.fileno())
 
 
 async def run_load(
@@ -152,68 +243,71 @@ async def run_load(
     *,
     flood_limits: bool = True,
     user_rate: int = Settings().user_rate,
-    timeout: float = 120.0,  # noqa: ASYNC109
     show_progress: bool = False,
 ) -> LoadFigures:
-    """Serve the bot (as ``speechbot run`` does, polling) while ``users`` users ask questions."""
+    """Serve the bot (as ``speechbot run`` does, polling) while ``users`` users ask questions.
+
+    The fake server and its users run in another process, so that the stalls measured here are
+    the bot's own and not the fake's.
+    """
     if per_user > user_rate > 0:
         raise ValueError(f"{per_user} questions a user would be throttled by user_rate={user_rate}")
-    plan = questions_for(users, per_user)
-    async with FakeBotAPI(token=TOKEN, bot_username="speech_load_bot") as api:
+    context = multiprocessing.get_context("spawn")  # no fork of a running event loop
+    conn, child_conn = context.Pipe()
+    fake = context.Process(
+        target=_fake_side, args=(child_conn, users, per_user, show_progress), daemon=True
+    )
+    fake.start()
+    meter = StallMeter()
+    try:
+        url = str(await _receive(conn, 120, fake))
         settings = Settings(
             token=TOKEN,
             db_path=db_path,
             corpus_dir=bundled_corpus_dir(),
-            api_url=api.root_url,
+            api_url=url,
             user_rate=user_rate,
         )
-        app = build_application(settings, flood_limits=flood_limits)
         stop = asyncio.Event()
+        app = build_application(settings, flood_limits=flood_limits)
         server = asyncio.create_task(serve(app, settings, stop, poll_timeout=1))
-        inboxes: dict[int, asyncio.Queue[Call]] = defaultdict(asyncio.Queue)
-        meter = StallMeter()
-        helpers: list[asyncio.Task[None]] = []
-        label = f"flood limits {'on' if flood_limits else 'off'}"
-        bar = tqdm(total=users * per_user, desc=label, unit="q", disable=not show_progress)
         try:
-            await api.wait_for("getUpdates", timeout=60, ok=None)
-            helpers = [
-                asyncio.create_task(_collect(api, inboxes)),
-                asyncio.create_task(meter.run()),
-            ]
-            started = time.perf_counter()
-            outcomes = await asyncio.gather(
-                *(
-                    _user(api, n, plan[n], inboxes[FIRST_USER + n], timeout, bar)
-                    for n in range(users)
-                )
-            )
-            seconds = time.perf_counter() - started
-            await api.settle(quiet=0.5, timeout=60)  # late or duplicate replies arrive meanwhile
+            await _receive(conn, 120, fake)  # "polling": start-up is over
+            ticker = asyncio.create_task(meter.run())
+            result = await _receive(conn, 120 * per_user + 120, fake)
+            ticker.cancel()
         finally:
-            bar.close()
-            for task in helpers:
-                task.cancel()
             stop.set()
             await asyncio.wait_for(server, 60)
-    flat = [o for user in outcomes for o in user]
-    latencies = [o for o in flat if o is not None and o == o]  # NaN: an error reply
-    answered = len(latencies)
+        conn.send("stop")
+    finally:
+        await asyncio.to_thread(fake.join, 30)
+        if fake.is_alive():
+            fake.kill()
+    if not isinstance(result, Drive):
+        raise RuntimeError(f"the load process answered {result!r}")
+    return _figures(result, meter, users, per_user, flood_limits)
+
+
+def _figures(
+    drive: Drive, meter: StallMeter, users: int, per_user: int, flood_limits: bool
+) -> LoadFigures:
+    lat = drive.latencies
     return LoadFigures(
         flood_limits=flood_limits,
         users=users,
         questions_per_user=per_user,
-        asked=len(flat),
-        answered_once=answered,
-        lost=sum(o is None for o in flat),
-        extra_replies=sum(q.qsize() for q in inboxes.values()),
-        failed=len(flat) - answered - sum(o is None for o in flat),
-        seconds=round(seconds, 3),
-        throughput_qps=round(answered / seconds, 1) if seconds else 0.0,
-        p50_ms=round(1000 * _percentile(latencies, 0.50), 1),
-        p95_ms=round(1000 * _percentile(latencies, 0.95), 1),
-        p99_ms=round(1000 * _percentile(latencies, 0.99), 1),
-        max_ms=round(1000 * max(latencies, default=0.0), 1),
+        asked=drive.asked,
+        answered_once=len(lat),
+        lost=drive.lost,
+        extra_replies=drive.extra,
+        failed=drive.failed,
+        seconds=round(drive.seconds, 3),
+        throughput_qps=round(len(lat) / drive.seconds, 1) if drive.seconds else 0.0,
+        p50_ms=round(1000 * _percentile(lat, 0.50), 1),
+        p95_ms=round(1000 * _percentile(lat, 0.95), 1),
+        p99_ms=round(1000 * _percentile(lat, 0.99), 1),
+        max_ms=round(1000 * max(lat, default=0.0), 1),
         stall_max_ms=round(meter.worst_ms(), 1),
         stall_p99_ms=round(meter.p99_ms(), 1),
     )

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import multiprocessing
 import os
@@ -16,32 +15,21 @@ import shutil
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from tqdm import tqdm
-
-from bot import texts
 from bot.app import build_application, serve
 from bot.settings import Settings
 from corpus import bundled_corpus_dir
 from index import IndexConfig, SearchIndex
-from index.evaluate import load_devset
 
 try:  # tests/ on sys.path (pytest)
-    from fakebotapi import Call, FakeBotAPI, User
+    from loaddriver import TOKEN, Drive, fake_side, receive
 except ImportError:  # python -m tests.loadtest
-    from .fakebotapi import Call, FakeBotAPI, User
+    from .loaddriver import TOKEN, Drive, fake_side, receive
 
-TOKEN = "123456:LOAD-test-token"
-FIRST_USER = 500_000
 STALL_TARGET_MS = 50.0
-#: Replies that mean a question was not answered.
-NOT_ANSWERS = frozenset({texts.ERROR_ZH, texts.ERROR_EN, texts.SLOW_DOWN_ZH, texts.SLOW_DOWN_EN})
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +52,8 @@ class LoadFigures:
     max_ms: float
     stall_max_ms: float
     stall_p99_ms: float
+    stall_cpu_max_ms: float
+    load_average: float  # the machine's, over the last minute: other work skews the timings
 
     @property
     def exactly_once(self) -> bool:
@@ -74,19 +64,26 @@ class LoadFigures:
 
 
 class StallMeter:
-    """The event loop's stalls: how late a ticker that sleeps ``interval`` s wakes up."""
+    """The event loop's stalls: how late a ticker that sleeps ``interval`` s wakes up.
+
+    Besides the lateness (wall clock) it keeps the loop thread's CPU time in each tick: on a
+    shared machine the wall figure also counts time the OS gave to other processes, the CPU
+    figure only the loop's own work.
+    """
 
     def __init__(self, interval: float = 0.005) -> None:
         self.interval = interval
         self.lateness: list[float] = []
+        self.busy: list[float] = []
 
     async def run(self) -> None:
         """Tick until cancelled."""
         loop = asyncio.get_running_loop()
         while True:
-            start = loop.time()
+            start, cpu = loop.time(), time.thread_time()
             await asyncio.sleep(self.interval)
             self.lateness.append(loop.time() - start - self.interval)
+            self.busy.append(time.thread_time() - cpu)
 
     def worst_ms(self) -> float:
         """The longest stall seen."""
@@ -96,16 +93,14 @@ class StallMeter:
         """The 99th percentile of the ticker's lateness."""
         return _percentile(self.lateness, 0.99) * 1000
 
+    def busiest_ms(self) -> float:
+        """The most CPU time the loop thread spent between two ticks."""
+        return 1000 * max(self.busy, default=0.0)
+
 
 def _percentile(values: Sequence[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
-
-
-def questions_for(users: int, per_user: int) -> list[list[str]]:
-    """Realistic questions (the development set), spread so neighbours ask different ones."""
-    pool = [q.question for q in load_devset()]
-    return [[pool[(u * per_user + j) % len(pool)] for j in range(per_user)] for u in range(users)]
 
 
 async def build_index(db_path: Path) -> None:
@@ -113,127 +108,6 @@ async def build_index(db_path: Path) -> None:
     index = SearchIndex(IndexConfig(db_path=db_path, corpus_dir=bundled_corpus_dir()))
     await index.initialize()
     await index.shutdown()
-
-
-@dataclass(frozen=True, slots=True)
-class Drive:
-    """What the users saw: latencies (s) of answered questions, and what went wrong."""
-
-    asked: int
-    latencies: list[float]
-    lost: int
-    failed: int
-    extra: int
-    seconds: float
-
-
-async def _collect(api: FakeBotAPI, inboxes: dict[int, asyncio.Queue[Call]]) -> None:
-    """Hand every sendMessage the bot makes to its chat's inbox, in order."""
-    position = 0
-    while True:
-        call = await api.wait_for("sendMessage", since=position, timeout=86400, ok=None)
-        position = call.index + 1
-        inboxes[int(call["chat_id"])].put_nowait(call)
-
-
-async def _user(
-    api: FakeBotAPI,
-    number: int,
-    questions: Sequence[str],
-    inbox: asyncio.Queue[Call],
-    timeout: float,  # noqa: ASYNC109
-    progress: tqdm,  # type: ignore[type-arg]
-) -> list[float | None]:
-    """Ask one question after another, each after the previous answer.
-
-    Private chats get no quoted reply, so an answer is matched to its question by chat and
-    order: with one question open per chat, the chat's next message is its answer. Returns
-    latencies, None for a lost question, NaN for an error or slow-down reply.
-    """
-    user = User(FIRST_USER + number, f"用户{number}")
-    outcomes: list[float | None] = []
-    for question in questions:
-        sent = time.time()  # the fake stamps calls with time.time() too
-        api.send_message(question, user=user)
-        try:
-            call = await asyncio.wait_for(inbox.get(), timeout)
-        except TimeoutError:
-            outcomes.append(None)  # lost; a late reply would show up as an extra one
-            continue
-        answered = call.ok and call["text"] not in NOT_ANSWERS
-        outcomes.append(call.time - sent if answered else float("nan"))
-        progress.update()
-    return outcomes
-
-
-async def drive(
-    api: FakeBotAPI,
-    users: int,
-    per_user: int,
-    *,
-    timeout: float = 120.0,  # noqa: ASYNC109
-    show_progress: bool = False,
-) -> Drive:
-    """Let ``users`` users ask ``per_user`` questions each of the bot serving ``api``."""
-    plan = questions_for(users, per_user)
-    inboxes: dict[int, asyncio.Queue[Call]] = defaultdict(asyncio.Queue)
-    collector = asyncio.create_task(_collect(api, inboxes))
-    bar = tqdm(total=users * per_user, unit="q", disable=not show_progress)
-    try:
-        started = time.perf_counter()
-        outcomes = await asyncio.gather(
-            *(_user(api, n, plan[n], inboxes[FIRST_USER + n], timeout, bar) for n in range(users))
-        )
-        seconds = time.perf_counter() - started
-        await api.settle(quiet=0.5, timeout=60)  # late or duplicate replies arrive meanwhile
-    finally:
-        bar.close()
-        collector.cancel()
-    flat = [o for user in outcomes for o in user]
-    latencies = [o for o in flat if o is not None and o == o]  # NaN != NaN: an error reply
-    lost = sum(o is None for o in flat)
-    return Drive(
-        asked=len(flat),
-        latencies=latencies,
-        lost=lost,
-        failed=len(flat) - len(latencies) - lost,
-        extra=sum(q.qsize() for q in inboxes.values()),
-        seconds=seconds,
-    )
-
-
-def _fake_side(conn: Connection, users: int, per_user: int, show_progress: bool) -> None:
-    """The other process: the fake Bot API server and its users."""
-
-    async def main() -> None:
-        async with FakeBotAPI(token=TOKEN, bot_username="speech_load_bot") as api:
-            conn.send(api.root_url)
-            await api.wait_for("getUpdates", timeout=120, ok=None)
-            conn.send("polling")
-            conn.send(await drive(api, users, per_user, show_progress=show_progress))
-            await _receive(conn, 300)  # serve until the bot has shut down
-
-    asyncio.run(main())
-
-
-async def _receive(conn: Connection, timeout: float, peer: BaseProcess | None = None) -> object:  # noqa: ASYNC109
-    """The next message from the other process (no thread waits: the bot's threads stay free)."""
-    loop = asyncio.get_running_loop()
-    readable = asyncio.Event()
-    loop.add_reader(conn.fileno(), readable.set)
-    deadline = loop.time() + timeout
-    try:
-        while not conn.poll():
-            readable.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(readable.wait(), 0.5)
-            if peer is not None and not peer.is_alive() and not conn.poll():
-                raise RuntimeError(f"the load process died (exit code {peer.exitcode})")
-            if loop.time() > deadline:
-                raise TimeoutError(f"nothing from the load process within {timeout} s")
-        return conn.recv()
-    finally:
-        loop.remove_reader(conn.fileno())
 
 
 async def run_load(
@@ -255,12 +129,12 @@ async def run_load(
     context = multiprocessing.get_context("spawn")  # no fork of a running event loop
     conn, child_conn = context.Pipe()
     fake = context.Process(
-        target=_fake_side, args=(child_conn, users, per_user, show_progress), daemon=True
+        target=fake_side, args=(child_conn, users, per_user, show_progress), daemon=True
     )
     fake.start()
     meter = StallMeter()
     try:
-        url = str(await _receive(conn, 120, fake))
+        url = str(await receive(conn, 120, fake))
         settings = Settings(
             token=TOKEN,
             db_path=db_path,
@@ -272,9 +146,9 @@ async def run_load(
         app = build_application(settings, flood_limits=flood_limits)
         server = asyncio.create_task(serve(app, settings, stop, poll_timeout=1))
         try:
-            await _receive(conn, 120, fake)  # "polling": start-up is over
+            await receive(conn, 120, fake)  # "polling": start-up is over
             ticker = asyncio.create_task(meter.run())
-            result = await _receive(conn, 120 * per_user + 120, fake)
+            result = await receive(conn, 120 * per_user + 120, fake)
             ticker.cancel()
         finally:
             stop.set()
@@ -310,6 +184,8 @@ def _figures(
         max_ms=round(1000 * max(lat, default=0.0), 1),
         stall_max_ms=round(meter.worst_ms(), 1),
         stall_p99_ms=round(meter.p99_ms(), 1),
+        stall_cpu_max_ms=round(meter.busiest_ms(), 1),
+        load_average=round(os.getloadavg()[0], 2),
     )
 
 
@@ -317,12 +193,12 @@ def table(runs: Sequence[LoadFigures]) -> str:
     """The figures as a plain-text table."""
     head = (
         f"{'flood limits':<13}{'asked':>7}{'once':>7}{'lost':>6}{'extra':>6}{'failed':>7}"
-        f"{'q/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'stall ms':>10}"
+        f"{'q/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'stall ms':>10}{'(cpu)':>7}{'load':>6}"
     )
     rows = [
         f"{'on' if r.flood_limits else 'off':<13}{r.asked:>7}{r.answered_once:>7}{r.lost:>6}"
         f"{r.extra_replies:>6}{r.failed:>7}{r.throughput_qps:>8.1f}{r.p50_ms:>9.1f}"
-        f"{r.p95_ms:>9.1f}{r.p99_ms:>9.1f}{r.stall_max_ms:>10.1f}"
+        f"{r.p95_ms:>9.1f}{r.p99_ms:>9.1f}{r.stall_max_ms:>10.1f}{r.stall_cpu_max_ms:>7.1f}{r.load_average:>6.1f}"
         for r in runs
     ]
     return "\n".join([head, *rows])

@@ -11,7 +11,8 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from loadtest import FIRST_USER, drive, main
+from loaddriver import FIRST_USER, drive
+from loadtest import main
 
 from bot import texts
 from bot.settings import Settings

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
-from telegram._utils.types import ODVInput
-from telegram.request import HTTPXRequest, RequestData
-from telegram.request._baserequest import BaseRequest  # DEFAULT_NONE's home
+from telegram.request import HTTPXRequest
 
 
 class BoundedHTTPXRequest(HTTPXRequest):
@@ -19,28 +18,11 @@ class BoundedHTTPXRequest(HTTPXRequest):
     nothing and never runs into httpx's pool timeout.
     """
 
-    def __init__(self, connection_pool_size: int, **kwargs: float | None) -> None:
-        super().__init__(connection_pool_size=connection_pool_size, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, connection_pool_size: int, **kwargs: Any) -> None:
+        super().__init__(connection_pool_size=connection_pool_size, **kwargs)
         self._slots = asyncio.Semaphore(connection_pool_size)
 
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         """See :meth:`HTTPXRequest.do_request`; waits for a free slot first."""
         async with self._slots:
-            return await super().do_request(
-                url,
-                method,
-                request_data,
-                read_timeout,
-                write_timeout,
-                connect_timeout,
-                pool_timeout,
-            )
+            return await super().do_request(*args, **kwargs)

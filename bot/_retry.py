@@ -21,7 +21,9 @@ from typing import Any
 
 import httpx
 from telegram.error import NetworkError, TimedOut
-from telegram.request import HTTPXRequest, RequestData
+from telegram.request import RequestData
+
+from .transport import BoundedHTTPXRequest
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +51,7 @@ def delivery_unknown(exc: BaseException) -> bool:
     return isinstance(exc, NetworkError) and sent
 
 
-class RetryingRequest(HTTPXRequest):
+class RetryingRequest(BoundedHTTPXRequest):
     """HTTPXRequest that retries a call when retrying cannot make Telegram act on it twice."""
 
     def __init__(self, *args: Any, attempts: int = 3, backoff: float = 0.5, **kwargs: Any) -> None:

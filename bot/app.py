@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from typing import Any
@@ -49,8 +50,14 @@ class _AddressedToBot(filters.MessageFilter):
         return any(text.lower() == mention for text in message.parse_entities(["mention"]).values())
 
 
-def build_application(settings: Settings, index: SearchIndex | None = None) -> App:
-    """The bot's Application with every handler; ``index`` may be shared (tests, load runs)."""
+def build_application(
+    settings: Settings, index: SearchIndex | None = None, *, flood_limits: bool = True
+) -> App:
+    """The bot's Application with every handler; ``index`` may be shared (tests, load runs).
+
+    ``flood_limits=False`` drops Telegram's flood limiter: only for measuring the bot's own
+    capacity against a fake server (tests/loadtest.py); Telegram itself enforces the limits.
+    """
 
     async def post_init(app: App) -> None:
         await app.bot_data.initialize(settings, index)
@@ -61,15 +68,17 @@ def build_application(settings: Settings, index: SearchIndex | None = None) -> A
         await app.bot_data.shutdown()
 
     api = settings.api_url
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = ApplicationBuilder()
+    if flood_limits:
+        # Telegram's flood limits (30 messages/s overall, 20/min per group), retrying RetryAfter.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     application: App = (
-        ApplicationBuilder()
-        .token(settings.token or "")
+        builder.token(settings.token or "")
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .context_types(ContextTypes(bot_data=Services))
-        # Telegram's flood limits, with retries on RetryAfter.
-        .rate_limiter(AIORateLimiter(max_retries=3))
-        # Retries of calls that failed on the way, never a second copy of a message (_retry.py).
+        # Retries of calls that failed on the way, never a second copy of a message (_retry.py),
+        # with at most connection_pool_size calls inside httpx at once (transport.py).
         .request(
             RetryingRequest(
                 connection_pool_size=64,
@@ -158,6 +167,10 @@ async def serve(
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)
+    # What start-up loaded (jieba's dictionary, the index) lives until exit: without this, every
+    # full collection walks those millions of objects and stalls the event loop (~50 ms here).
+    gc.collect()
+    gc.freeze()
     updater = application.updater
     if updater is None:
         raise RuntimeError("application has no updater")

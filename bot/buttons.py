@@ -79,10 +79,11 @@ async def _more(query: CallbackQuery, context: Context, action: cb.More) -> None
     if stored is None:
         await query.answer(texts.STALE_BUTTON_ZH, show_alert=True)
         return
-    result = await services.index.search(
-        stored.query, k=keyboards.PAGE_SIZE, speech=stored.speech, offset=action.offset
-    )
-    text, markup = await render_result(services, result, query_id=stored.id)
+    async with services.searching:
+        result = await services.index.search(
+            stored.query, k=keyboards.PAGE_SIZE, speech=stored.speech, offset=action.offset
+        )
+        text, markup = await render_result(services, result, query_id=stored.id)
     await _edit(query, context, text, markup)
 
 

@@ -55,8 +55,9 @@ async def answer_question(update: Update, context: Context, query: str) -> None:
             await reply(message, texts.SLOW_DOWN_EN if _english(update) else texts.SLOW_DOWN_ZH)
         return
     started = time.perf_counter()
-    result = await services.index.search(query, k=keyboards.PAGE_SIZE)
-    text, markup = await render_result(services, result, english=_english(update))
+    async with services.searching:  # see Services.searching
+        result = await services.index.search(query, k=keyboards.PAGE_SIZE)
+        text, markup = await render_result(services, result, english=_english(update))
     await reply(message, text, reply_markup=markup)
     latency = (time.perf_counter() - started) * 1000
     await services.state.log_question(
@@ -168,18 +169,19 @@ async def on_inline(update: Update, context: Context) -> None:
     if not text:
         await query.answer([], button=button, cache_time=60)
         return
-    result = await context.bot_data.index.search(text, k=5)
-    articles = [
-        InlineQueryResultArticle(
-            id=uuid4().hex,
-            title=f"{hit.speech_title}",
-            description=render.trim(hit.text, hit.matched_terms, 90),
-            input_message_content=InputTextMessageContent(
-                render.passage(hit, 900), parse_mode=ParseMode.HTML
-            ),
-        )
-        for hit in (result.hits if result.relevant else ())
-    ]
+    async with context.bot_data.searching:
+        result = await context.bot_data.index.search(text, k=5)
+        articles = [
+            InlineQueryResultArticle(
+                id=uuid4().hex,
+                title=f"{hit.speech_title}",
+                description=render.trim(hit.text, hit.matched_terms, 90),
+                input_message_content=InputTextMessageContent(
+                    render.passage(hit, 900), parse_mode=ParseMode.HTML
+                ),
+            )
+            for hit in (result.hits if result.relevant else ())
+        ]
     await query.answer(articles, button=button, cache_time=30, is_personal=False)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from collections import deque
 from typing import Any
@@ -17,6 +18,9 @@ from .settings import Settings
 from .state import BotState
 
 log = logging.getLogger(__name__)
+
+#: Searches in progress at once: of 2, 4, 8 and 16 on two cores, 8 did best (tests/loadtest.py).
+SEARCH_SLOTS = 4 * (os.cpu_count() or 2)
 
 
 class UserRateLimit:
@@ -79,6 +83,11 @@ class Services:
         self.corpus_lock = asyncio.Lock()
         self.limits = UserRateLimit(20)
         self.edits = EditThrottle()
+        # Questions being searched and rendered at once; the rest wait here at no cost. Without
+        # a bound, a burst of updates (200 users at once, or a backlog after a restart) put
+        # hundreds of searches and renders into the same event-loop turns: stalls of 250-300 ms
+        # and less throughput (tests/loadtest.py, README "The bot under load").
+        self.searching = asyncio.Semaphore(SEARCH_SLOTS)
         self.reindex_task: asyncio.Task[Any] | None = None
 
     async def initialize(self, settings: Settings, index: SearchIndex | None = None) -> None:

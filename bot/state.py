@@ -80,6 +80,10 @@ class BotState:
         self._db = await aiosqlite.connect(self.db_path, timeout=30)
         try:
             await self._db.execute("PRAGMA journal_mode = WAL")
+            # As the index's connections: with WAL, a commit no longer waits for the disk (two a
+            # question took 1.3 ms here, serialised on this connection's thread; now 0.14 ms).
+            # A power cut may lose the last questions logged, never the database.
+            await self._db.execute("PRAGMA synchronous = NORMAL")
             await self._db.executescript(_SCHEMA)
             cutoff = time.time() - QUERY_RETENTION_DAYS * 86400
             await self._db.execute("DELETE FROM bot_queries WHERE created_at < ?", (cutoff,))

@@ -205,16 +205,12 @@ class SearchIndex:
             if int(snap.paragraph_ids[r.row]) in views
         ]
         if ranked.section is None:
-            ordered = _without_near_duplicates(ordered)
+            # Comparing trigram sets is CPU work too: off the event loop with it.
+            ordered = await asyncio.to_thread(_without_near_duplicates, ordered)
         page = ordered[offset : offset + k]
         terms = ranked.terms
         hits = tuple(
-            _hit(
-                offset + i + 1,
-                r.score,
-                view,
-                [t for t in terms if t in set(snap.bm25.matched(terms, r.row))],
-            )
+            _hit(offset + i + 1, r.score, view, _in_order(terms, snap.bm25.matched(terms, r.row)))
             for i, (r, view) in enumerate(page)
         )
         return SearchResult(
@@ -389,6 +385,12 @@ def _without_near_duplicates(
         kept.append(item)
         shingles.append(grams)
     return kept
+
+
+def _in_order(terms: tuple[str, ...], found: list[str]) -> list[str]:
+    """The query terms in ``found``, in query order (one look-up per hit, not one per term)."""
+    present = set(found)
+    return [t for t in terms if t in present]
 
 
 def _hit(rank: int, score: float, view: ParagraphView, matched: list[str]) -> Hit:

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import chain
 from typing import NamedTuple
 
 import numpy as np
@@ -66,25 +67,52 @@ class Postings:
     doc_len: npt.NDArray[np.int32]
 
     @classmethod
-    def from_documents(cls, documents: Sequence[Sequence[str]]) -> Postings:
-        """Build postings from token lists (one list per paragraph row)."""
-        per_term: dict[str, list[tuple[int, int]]] = {}
-        for row, doc in enumerate(documents):
-            for term, tf in Counter(doc).items():
-                per_term.setdefault(term, []).append((row, tf))
-        terms = tuple(sorted(per_term))
-        sizes = np.fromiter((len(per_term[t]) for t in terms), dtype=np.int64, count=len(terms))
+    def from_documents(cls, documents: Sequence[Sequence[str]], chunk: int = 1 << 16) -> Postings:
+        """Build postings from token lists (one list per paragraph row), vectorised by chunks."""
+        n = len(documents)
+        doc_len = np.fromiter(map(len, documents), dtype=np.int64, count=n)
+        vocab: dict[str, int] = {}
+        parts: list[tuple[I64, I64, I64]] = []  # per chunk: term id, row, tf; by (term, row)
+        for start in range(0, n, chunk):
+            block = documents[start : start + chunk]
+            flat = list(chain.from_iterable(block))
+            new = [t for t in dict.fromkeys(flat) if t not in vocab]
+            vocab.update(zip(new, range(len(vocab), len(vocab) + len(new)), strict=True))
+            ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat))
+            local = np.repeat(
+                np.arange(len(block), dtype=np.int64), doc_len[start : start + len(block)]
+            )
+            key = np.sort(ids * chunk + local)
+            edge = np.flatnonzero(np.diff(key)) + 1
+            first = np.concatenate(([0], edge)).astype(np.int64)
+            tf = np.diff(np.concatenate((first, [len(key)]))).astype(np.int64)
+            pairs = key[first]
+            parts.append((pairs // chunk, pairs % chunk + start, tf))
+        terms = tuple(sorted(vocab))
+        rank = np.empty(len(terms), dtype=np.int64)
+        rank[np.fromiter(map(vocab.__getitem__, terms), dtype=np.int64, count=len(terms))] = (
+            np.arange(len(terms), dtype=np.int64)
+        )
+        df = np.zeros(len(terms), dtype=np.int64)
+        for term_ids, _, _ in parts:
+            df += np.bincount(rank[term_ids], minlength=len(terms))
         indptr = np.zeros(len(terms) + 1, dtype=np.int64)
-        np.cumsum(sizes, out=indptr[1:])
+        np.cumsum(df, out=indptr[1:])
         rows = np.empty(int(indptr[-1]), dtype=np.int32)
         tfs = np.empty(int(indptr[-1]), dtype=np.uint16)
-        for i, term in enumerate(terms):
-            pairs = per_term[term]
-            lo = int(indptr[i])
-            rows[lo : lo + len(pairs)] = [r for r, _ in pairs]
-            tfs[lo : lo + len(pairs)] = [min(tf, 65535) for _, tf in pairs]
-        doc_len = np.fromiter((len(d) for d in documents), dtype=np.int32, count=len(documents))
-        return cls(terms, indptr, rows, tfs, doc_len)
+        cursor = indptr[:-1].copy()
+        for term_ids, part_rows, tf in parts:
+            # A chunk holds each term's postings once, contiguous and in row order: place each
+            # group after what earlier chunks wrote for that term.
+            sorted_terms = rank[term_ids]
+            starts = np.flatnonzero(np.diff(term_ids, prepend=-1))
+            sizes = np.diff(np.append(starts, len(term_ids)))
+            offset = np.arange(len(term_ids), dtype=np.int64) - np.repeat(starts, sizes)
+            dest = cursor[sorted_terms] + offset
+            rows[dest] = part_rows
+            tfs[dest] = np.minimum(tf, 65535)
+            cursor[sorted_terms[starts]] += sizes
+        return cls(terms, indptr, rows, tfs, doc_len.astype(np.int32))
 
 
 class BM25:
@@ -105,9 +133,7 @@ class BM25:
             self._norm = p.k1 * (1 - p.b + p.b * postings.doc_len.astype(np.float64) / self.avgdl)
         else:
             self._norm = np.zeros(self.n_docs)
-        self._approx = self._contributions(np.arange(len(postings.rows)), postings.rows).astype(
-            np.float32
-        )
+        self._approx = self._all_contributions()
 
     def _idf(self) -> F64:
         n, df = self.n_docs, self.df.astype(np.float64)
@@ -123,13 +149,19 @@ class BM25:
         floor = self.params.epsilon * float(idf.sum() / len(idf))
         return np.where(idf < 0, floor, idf)
 
-    def _contributions(self, posting_ix: I64, rows: npt.NDArray[np.int32] | I64) -> F64:
-        """Float64 score contribution of postings, without Plus's constant part."""
-        if len(posting_ix) == 0:
-            return np.zeros(0)
-        term_ix = np.searchsorted(self.postings.indptr, posting_ix, side="right") - 1
-        idf = self.idf[term_ix]
-        return self._formula(idf, self.postings.tfs[posting_ix].astype(np.float64), rows)
+    def _all_contributions(self, block: int = 1 << 22) -> npt.NDArray[np.float32]:
+        """Every posting's score contribution (without Plus's constant part), as float32.
+
+        Computed in blocks so that the float64 intermediates stay small at a million paragraphs.
+        """
+        postings = self.postings
+        out = np.empty(len(postings.rows), dtype=np.float32)
+        term_of = np.repeat(np.arange(len(self.df), dtype=np.int64), self.df)
+        for lo in range(0, len(out), block):
+            hi = min(lo + block, len(out))
+            tf = postings.tfs[lo:hi].astype(np.float64)
+            out[lo:hi] = self._formula(self.idf[term_of[lo:hi]], tf, postings.rows[lo:hi])
+        return out
 
     def _formula(self, idf: F64, tf: F64, rows: npt.NDArray[np.int32] | I64) -> F64:
         p, norm = self.params, self._norm[rows]
@@ -168,7 +200,7 @@ class BM25:
             return [], 0
         lo, hi = row_range or (0, self.n_docs)
         approx = np.zeros(hi - lo, dtype=np.float32)
-        hit = np.zeros(hi - lo, dtype=bool)
+        hit = np.zeros(hi - lo, dtype=bool) if self._needs_hits(ids) else None
         max_error = 0.0
         for term, count in ids.items():
             sl = self._slice(term)
@@ -176,25 +208,27 @@ class BM25:
             if row_range is not None:
                 a, b = np.searchsorted(rows, [lo, hi])
                 rows, weights = rows[a:b], weights[a:b]
-            approx[rows - lo] += weights * np.float32(count)
-            hit[rows - lo] = True
+            if lo:
+                rows = rows - lo
+            approx[rows] += weights if count == 1 else weights * np.float32(count)
+            if hit is not None:
+                hit[rows] = True
             if len(weights):
                 max_error += float(np.abs(weights).max()) * count
-        candidates = np.flatnonzero(hit)
-        total = len(candidates)
+        total = int(np.count_nonzero(approx if hit is None else hit))
         if total == 0:
             return [], 0
         # float32 rounding can reorder near-ties; keep everyone within the error bound of the k-th.
         bound = 4 * max_error * float(np.finfo(np.float32).eps) * (len(ids) + 1)
-        cand_scores = approx[candidates]
-        if len(candidates) > k:
-            kth = np.partition(-cand_scores, k - 1)[k - 1]
-            keep = cand_scores >= -kth - bound
-            candidates = candidates[keep]
+        candidates = _candidates(approx, k, bound, hit)
         exact = self.exact_scores(ids, candidates + lo)
         order = np.lexsort((candidates, -exact))[:k]
         constant = self.constant(tokens)
         return [Scored(int(candidates[i] + lo), float(exact[i] + constant)) for i in order], total
+
+    def _needs_hits(self, ids: Counter[int]) -> bool:
+        """Whether some posting of these terms scores zero (only then "hit" differs from ≠ 0)."""
+        return bool((self.idf[list(ids)] <= 0).any())
 
     def exact_scores(self, term_counts: Counter[int], rows: I64) -> F64:
         """rank-bm25's float64 score for ``rows`` (without Plus's constant part)."""
@@ -228,3 +262,38 @@ class BM25:
         """The idf of a token, or None when the corpus lacks it."""
         term = self.vocab.get(token)
         return None if term is None else float(self.idf[term])
+
+
+_TINY = float(np.nextafter(np.float32(0), np.float32(1)))
+
+
+def _candidates(
+    approx: npt.NDArray[np.float32], k: int, bound: float, hit: npt.NDArray[np.bool_] | None
+) -> I64:
+    """Rows whose approximate score may be among the ``k`` best (all ties at the k-th kept).
+
+    A full partition of a million scores costs ~10 ms; the k-th best of a strided sample is a
+    lower bound of the true k-th best, so only the rows above it need partitioning.
+    """
+    present = np.flatnonzero(hit) if hit is not None else None
+    if present is not None:
+        scores, rows = approx[present], present
+    else:
+        scores, rows = approx, None
+    if len(scores) > 64 * k:
+        sample = scores[:: max(1, len(scores) // (16 * k))]
+        if np.count_nonzero(sample) >= k:
+            floor = -np.partition(-sample, k - 1)[k - 1]
+            # Without a hit mask, a row holds a query term exactly when its score is positive.
+            threshold = floor - bound if hit is not None else max(floor - bound, _TINY)
+            picked = np.flatnonzero(scores >= threshold)
+            scores = scores[picked]
+            rows = picked if rows is None else rows[picked]
+    if rows is None:
+        rows = np.flatnonzero(scores)
+        scores = scores[rows]
+    if len(scores) > k:
+        kth = -np.partition(-scores, k - 1)[k - 1]
+        keep = scores >= (kth - bound if hit is not None else max(kth - bound, _TINY))
+        rows, scores = rows[keep], scores[keep]
+    return rows.astype(np.int64)

@@ -67,27 +67,31 @@ class Postings:
     doc_len: npt.NDArray[np.int32]
 
     @classmethod
-    def from_documents(cls, documents: Sequence[Sequence[str]], chunk: int = 1 << 16) -> Postings:
+    def from_documents(cls, documents: Sequence[Sequence[str]], chunk: int = 1 << 14) -> Postings:
         """Build postings from token lists (one list per paragraph row), vectorised by chunks."""
         n = len(documents)
         doc_len = np.fromiter(map(len, documents), dtype=np.int64, count=n)
         vocab: dict[str, int] = {}
-        parts: list[tuple[I64, I64, I64]] = []  # per chunk: term id, row, tf; by (term, row)
+        # Per chunk: term id, row and tf of each posting, ordered by (term id, row).
+        parts: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], I64]] = []
         for start in range(0, n, chunk):
             block = documents[start : start + chunk]
             flat = list(chain.from_iterable(block))
             new = [t for t in dict.fromkeys(flat) if t not in vocab]
             vocab.update(zip(new, range(len(vocab), len(vocab) + len(new)), strict=True))
-            ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat))
-            local = np.repeat(
-                np.arange(len(block), dtype=np.int64), doc_len[start : start + len(block)]
+            ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int32, count=len(flat))
+            rows = np.repeat(
+                np.arange(start, start + len(block), dtype=np.int32),
+                doc_len[start : start + len(block)],
             )
-            key = np.sort(ids * chunk + local)
-            edge = np.flatnonzero(np.diff(key)) + 1
-            first = np.concatenate(([0], edge)).astype(np.int64)
-            tf = np.diff(np.concatenate((first, [len(key)]))).astype(np.int64)
-            pairs = key[first]
-            parts.append((pairs // chunk, pairs % chunk + start, tf))
+            order = _radix_order(ids, len(vocab))
+            ids, rows = ids[order], rows[order]
+            # Within a term the rows are ascending (the sort is stable): runs are postings.
+            first = np.flatnonzero(
+                np.concatenate(([True], (ids[1:] != ids[:-1]) | (rows[1:] != rows[:-1])))
+            )
+            tf = np.diff(np.append(first, len(ids)))
+            parts.append((ids[first], rows[first], tf))
         terms = tuple(sorted(vocab))
         rank = np.empty(len(terms), dtype=np.int64)
         rank[np.fromiter(map(vocab.__getitem__, terms), dtype=np.int64, count=len(terms))] = (
@@ -98,7 +102,7 @@ class Postings:
             df += np.bincount(rank[term_ids], minlength=len(terms))
         indptr = np.zeros(len(terms) + 1, dtype=np.int64)
         np.cumsum(df, out=indptr[1:])
-        rows = np.empty(int(indptr[-1]), dtype=np.int32)
+        all_rows = np.empty(int(indptr[-1]), dtype=np.int32)
         tfs = np.empty(int(indptr[-1]), dtype=np.uint16)
         cursor = indptr[:-1].copy()
         for term_ids, part_rows, tf in parts:
@@ -109,10 +113,19 @@ class Postings:
             sizes = np.diff(np.append(starts, len(term_ids)))
             offset = np.arange(len(term_ids), dtype=np.int64) - np.repeat(starts, sizes)
             dest = cursor[sorted_terms] + offset
-            rows[dest] = part_rows
+            all_rows[dest] = part_rows
             tfs[dest] = np.minimum(tf, 65535)
             cursor[sorted_terms[starts]] += sizes
-        return cls(terms, indptr, rows, tfs, doc_len.astype(np.int32))
+        return cls(terms, indptr, all_rows, tfs, doc_len.astype(np.int32))
+
+
+def _radix_order(ids: npt.NDArray[np.int32], n_terms: int) -> I64:
+    """A stable order of ``ids``: numpy's stable sort is a linear radix sort on 16-bit keys."""
+    order = np.argsort(ids.astype(np.uint16), kind="stable")
+    if n_terms > 1 << 16:
+        high = (ids >> 16).astype(np.uint16)[order]
+        order = order[np.argsort(high, kind="stable")]
+    return order
 
 
 class BM25:

@@ -7,7 +7,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +24,17 @@ from corpus import (
 )
 
 from ._bm25 import BM25, BM25Params, Postings
+from ._parallel import (
+    POOL_MIN_PARAGRAPHS,
+    Texts,
+    Tokens,
+    tokenize_all,
+    tokenize_texts,
+    workers,
+)
+from ._parallel import (
+    joined as _joined,
+)
 from ._snapshot import Snapshot, save_arrays
 from ._tokenize import Tokenizer, corpus_terms
 from ._types import BuildReport
@@ -57,10 +68,6 @@ def fingerprint(directory: Path) -> str:
                 file_digest.update(block)
         digest.update(f"{path.name}\0{file_digest.hexdigest()}\n".encode())
     return digest.hexdigest()[:32]
-
-
-def _join(tokens: Sequence[str]) -> str:
-    return " ".join(tokens)
 
 
 async def build(
@@ -150,9 +157,7 @@ async def build(
 
 
 def _speech_texts(speech: Speech) -> str:
-    return "\n".join(
-        [speech.title, *(s.title for s in speech.walk()), *(p.text for p in speech.paragraphs)]
-    )
+    return _joined(_texts(speech))
 
 
 def _options_json(options: BuildOptions) -> dict[str, object]:
@@ -212,22 +217,50 @@ async def _write_speeches(
     ).fetchall()
     by_source = {r[2]: r for r in rows}
     next_number = max((r[1] for r in rows), default=0) + 1
-    kept: list[int] = []
-    retokenized: list[str] = []
+    kept: list[int] = [0] * len(loaded)
+    todo: list[tuple[int, int]] = []  # (position in loaded, speech number)
     for i, item in enumerate(loaded):
-        speech = item.speech
-        sig = tokenizer.signature_for(_speech_texts(speech))
         old = by_source.get(item.path.name)
-        if old is not None and old[3] == item.sha256 and old[4] == sig:
-            kept.append(int(old[0]))
-        else:
-            number = int(old[1]) if old is not None else next_number
-            next_number += old is None
-            kept.append(await _insert_speech(db, gen, number, item, sig, tokenizer))
-            retokenized.append(item.path.name)
+        # Same bytes: still valid unless a user word it contains changed its cut.
+        if (
+            old is not None
+            and old[3] == item.sha256
+            and old[4] == tokenizer.signature_for(_speech_texts(item.speech))
+        ):
+            kept[i] = int(old[0])
+            continue
+        number = int(old[1]) if old is not None else next_number
+        next_number += old is None
+        todo.append((i, number))
+    done = len(loaded) - len(todo)
+    report("tokenize", done, len(loaded))
+    jobs = (_texts(loaded[i].speech) for i, _ in todo)
+    n_workers = workers()
+    n_paragraphs = sum(len(loaded[i].speech.paragraphs) for i, _ in todo)
+    results: Iterator[tuple[str, Tokens]] = (
+        tokenize_all(tokenizer, jobs, n_workers)
+        if n_workers > 1 and n_paragraphs >= POOL_MIN_PARAGRAPHS
+        else ((tokenizer.signature_for(_joined(t)), tokenize_texts(tokenizer, t)) for t in jobs)
+    )
+    retokenized: list[str] = []
+    try:
+        for i, number in todo:
+            # Tokenising is CPU work (here or in the pool): keep it off the event loop.
+            sig, tokens = await asyncio.to_thread(next, results)
+            kept[i] = await _insert_speech(db, gen, number, loaded[i], sig, tokens)
+            retokenized.append(loaded[i].path.name)
             await db.commit()
-        report("tokenize", i + 1, len(loaded))
+            done += 1
+            report("tokenize", done, len(loaded))
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            await asyncio.to_thread(close)
     return kept, retokenized
+
+
+def _texts(speech: Speech) -> Texts:
+    return speech.title, [s.title for s in speech.walk()], [p.text for p in speech.paragraphs]
 
 
 async def _insert_speech(
@@ -236,18 +269,11 @@ async def _insert_speech(
     number: int,
     item: LoadedSpeech,
     sig: str,
-    tokenizer: Tokenizer,
+    tokens: Tokens,
 ) -> int:
     speech = item.speech
-    sections = list(speech.walk())
     paragraphs = speech.paragraphs
-    # jieba is CPU work: keep it off the event loop.
-    section_tokens, para_tokens = await asyncio.to_thread(
-        lambda: (
-            [tokenizer.tokens(s.title) for s in sections],
-            [tokenizer.tokens(p.text) for p in paragraphs],
-        )
-    )
+    section_tokens, para_tokens = tokens
     cur = await db.execute(
         "INSERT INTO speeches (number, source, sha256, token_sig, title, year, encoding, salutation,"
         " closing, n_paragraphs, file_mtime, added_at, gen_from)"
@@ -277,7 +303,7 @@ async def _insert_speech(
     await db.executemany(
         "INSERT INTO paragraphs (speech_id, section_id, ordinal, text, tokens) VALUES (?, ?, ?, ?, ?)",
         [
-            (speech_id, path_of[p.section_path], p.ordinal, p.text, _join(tokens))
+            (speech_id, path_of[p.section_path], p.ordinal, p.text, tokens)
             for p, tokens in zip(paragraphs, para_tokens, strict=True)
         ],
     )
@@ -290,7 +316,7 @@ async def _insert_sections(
     sections: Sequence[Section],
     parent: int | None,
     parent_path: tuple[str, ...],
-    tokens: list[list[str]],
+    tokens: list[str],
     ids: dict[int, int],
     path_of: dict[tuple[str, ...], int],
 ) -> None:
@@ -310,7 +336,7 @@ async def _insert_sections(
                 section.number,
                 section.title,
                 json.dumps(list(path), ensure_ascii=False),
-                _join(tokens[ordinal]),
+                tokens[ordinal],
             ),
         )
         section_id = int(cur.lastrowid or 0)
@@ -357,7 +383,7 @@ async def _index(
 
     postings, paragraph_ids, numbers = await asyncio.to_thread(compose)
     bm25 = await asyncio.to_thread(BM25, postings, options.params)
-    await save_arrays(db, gen, postings, paragraph_ids, numbers)
+    await save_arrays(db, gen, postings, paragraph_ids, numbers, tokenizer)
     await db.commit()
     report("index", 1, 1)
     return await Snapshot.load_metadata(

@@ -139,7 +139,13 @@ class Snapshot:
             terms, arrays["indptr"], arrays["rows"], arrays["tfs"], arrays["doc_len"]
         )
         if tokenizer is None or not tokenizer.same_words(words):
-            tokenizer = Tokenizer(words)
+            engine = await (
+                await db.execute(
+                    "SELECT data FROM index_arrays WHERE gen = ? AND name = 'engine_words'", (gen,)
+                )
+            ).fetchone()
+            known = json.loads(bytes(engine[0]).decode("utf-8")) if engine else None
+            tokenizer = Tokenizer(words, engine_words=known)
         tokenizer.initialize()
         bm25 = BM25(postings, options.params)
         return await cls.load_metadata(
@@ -158,7 +164,9 @@ class Snapshot:
 async def _load_arrays(db: aiosqlite.Connection, gen: int) -> dict[str, npt.NDArray[Any]]:
     rows = await (
         await db.execute(
-            "SELECT name, data FROM index_arrays WHERE gen = ? AND name <> 'terms'", (gen,)
+            "SELECT name, data FROM index_arrays WHERE gen = ?"
+            " AND name NOT IN ('terms', 'engine_words')",
+            (gen,),
         )
     ).fetchall()
     found = {name: np.frombuffer(bytes(data), dtype=_ARRAYS[name]) for name, data in rows}
@@ -174,8 +182,10 @@ async def save_arrays(
     postings: Postings,
     paragraph_ids: Sequence[int],
     row_speech: Sequence[int],
+    tokenizer: Tokenizer,
 ) -> None:
-    """Store a generation's arrays as raw data (never pickled)."""
+    """Store a generation's arrays as raw data (never pickled), and the tokenizer's user-word
+    frequencies, so that loading needs no Python jieba."""
     arrays = {
         "indptr": postings.indptr,
         "rows": postings.rows,
@@ -189,6 +199,8 @@ async def save_arrays(
         for name, a in arrays.items()
     ]
     values.append((gen, "terms", "\n".join(postings.terms).encode("utf-8")))
+    engine = json.dumps([list(w) for w in tokenizer.engine_words], ensure_ascii=False)
+    values.append((gen, "engine_words", engine.encode("utf-8")))
     await db.executemany(
         "INSERT OR REPLACE INTO index_arrays (gen, name, data) VALUES (?, ?, ?)", values
     )

@@ -28,8 +28,8 @@ from ._parallel import (
     POOL_MIN_PARAGRAPHS,
     Texts,
     Tokens,
+    signed_tokens,
     tokenize_all,
-    tokenize_texts,
     workers,
 )
 from ._parallel import (
@@ -240,7 +240,7 @@ async def _write_speeches(
     results: Iterator[tuple[str, Tokens]] = (
         tokenize_all(tokenizer, jobs, n_workers)
         if n_workers > 1 and n_paragraphs >= POOL_MIN_PARAGRAPHS
-        else ((tokenizer.signature_for(_joined(t)), tokenize_texts(tokenizer, t)) for t in jobs)
+        else (signed_tokens(tokenizer, t) for t in jobs)
     )
     retokenized: list[str] = []
     try:

@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
+from ._normalize import normalize
 from ._tokenize import Tokenizer
 
 #: Below this many paragraphs a pool's start-up (a second or so) costs more than it saves.
@@ -45,9 +46,23 @@ def tokenize_texts(tokenizer: Tokenizer, texts: Texts) -> Tokens:
     )
 
 
+def signed_tokens(tokenizer: Tokenizer, texts: Texts) -> tuple[str, Tokens]:
+    """A speech's tokenizer signature and tokens, normalising each text once."""
+    title, titles, paragraphs = texts
+    norm_titles = [normalize(t) for t in titles]
+    norm_paragraphs = [normalize(t) for t in paragraphs]
+    # Normalising is local to characters and user words hold no spaces, so the signature of the
+    # joined normalised parts equals that of the normalised whole (``signature_for(joined)``).
+    whole = "\n".join([normalize(title), *norm_titles, *norm_paragraphs])
+    return tokenizer.signature_of_normalized(whole), (
+        [" ".join(tokenizer.tokens_of_normalized(t)) for t in norm_titles],
+        [" ".join(tokenizer.tokens_of_normalized(t)) for t in norm_paragraphs],
+    )
+
+
 def _task(texts: Texts) -> tuple[str, Tokens]:
     assert _worker is not None
-    return _worker.signature_for(joined(texts)), tokenize_texts(_worker, texts)
+    return signed_tokens(_worker, texts)
 
 
 def workers() -> int:

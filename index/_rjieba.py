@@ -72,6 +72,10 @@ class RustCut:
         if raised % _WRAP:
             self._jieba.add_word(_BALANCE, (-raised) % _WRAP, None)
 
+    def suggest_freq(self, segment: str) -> int:
+        """jieba-rs's suggested frequency (it depends on the dictionary total: for tests)."""
+        return int(self._jieba.suggest_freq(segment))
+
     @staticmethod
     def handles(text: str) -> bool:
         """Whether this cut equals jieba's for ``text`` (else use jieba itself)."""

@@ -192,6 +192,11 @@ class Tokenizer:
         return list(self._jieba.lcut(normalized))
 
     @property
+    def python_loaded(self) -> bool:
+        """Whether Python jieba's dictionary has been loaded in this process."""
+        return self._python_ready
+
+    @property
     def engine(self) -> str:
         """The tokenizer doing most of the cutting: ``rjieba`` or ``jieba``."""
         return "rjieba" if self._rust is not None else "jieba"

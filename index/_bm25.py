@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import chain
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -146,6 +146,9 @@ class BM25:
             self._norm = p.k1 * (1 - p.b + p.b * postings.doc_len.astype(np.float64) / self.avgdl)
         else:
             self._norm = np.zeros(self.n_docs)
+        # Terms with a posting whose stored contribution is zero: for the others, a row's
+        # approximate score is non-zero exactly when it holds a query term.
+        self._zero_weight = np.zeros(len(self.df), dtype=bool)
         self._approx = self._all_contributions()
 
     def _idf(self) -> F64:
@@ -162,18 +165,36 @@ class BM25:
         floor = self.params.epsilon * float(idf.sum() / len(idf))
         return np.where(idf < 0, floor, idf)
 
-    def _all_contributions(self, block: int = 1 << 22) -> npt.NDArray[np.float32]:
-        """Every posting's score contribution (without Plus's constant part), as float32.
+    def _all_contributions(self, block: int = 1 << 22) -> npt.NDArray[np.floating[Any]]:
+        """Every posting's score contribution (without Plus's constant part), rounded.
 
-        Computed in blocks so that the float64 intermediates stay small at a million paragraphs.
+        Only candidates are picked with these; their scores are then computed exactly. float16
+        keeps a million paragraphs' index under a gigabyte (float32 where a contribution would
+        not fit). Computed in blocks so that the float64 intermediates stay small.
         """
         postings = self.postings
-        out = np.empty(len(postings.rows), dtype=np.float32)
+        out = np.empty(len(postings.rows), dtype=np.float16)
         term_of = np.repeat(np.arange(len(self.df), dtype=np.int64), self.df)
         for lo in range(0, len(out), block):
             hi = min(lo + block, len(out))
             tf = postings.tfs[lo:hi].astype(np.float64)
-            out[lo:hi] = self._formula(self.idf[term_of[lo:hi]], tf, postings.rows[lo:hi])
+            exact = self._formula(self.idf[term_of[lo:hi]], tf, postings.rows[lo:hi])
+            if len(exact) and float(np.abs(exact).max()) > _FLOAT16_SAFE:
+                return self._all_contributions_f32(term_of, block)
+            out[lo:hi] = exact
+            # float16 rounds magnitudes up to half its smallest subnormal to zero.
+            self._zero_weight[term_of[lo:hi][np.abs(exact) <= 2.0**-25]] = True
+        return out
+
+    def _all_contributions_f32(self, term_of: I64, block: int) -> npt.NDArray[np.float32]:
+        postings = self.postings
+        out = np.empty(len(postings.rows), dtype=np.float32)
+        self._zero_weight[:] = False
+        for lo in range(0, len(out), block):
+            hi = min(lo + block, len(out))
+            tf = postings.tfs[lo:hi].astype(np.float64)
+            out[lo:hi] = exact = self._formula(self.idf[term_of[lo:hi]], tf, postings.rows[lo:hi])
+            self._zero_weight[term_of[lo:hi][exact == 0]] = True
         return out
 
     def _formula(self, idf: F64, tf: F64, rows: npt.NDArray[np.int32] | I64) -> F64:
@@ -231,8 +252,13 @@ class BM25:
         total = int(np.count_nonzero(approx if hit is None else hit))
         if total == 0:
             return [], 0
-        # float32 rounding can reorder near-ties; keep everyone within the error bound of the k-th.
-        bound = 4 * max_error * float(np.finfo(np.float32).eps) * (len(ids) + 1)
+        # Rounding (of the stored contributions, and of float32 sums) can reorder near-ties: keep
+        # every row within the error bound of the k-th, then score those exactly.
+        rounding = _ROUNDING[self._approx.dtype.itemsize]
+        eps32 = float(np.finfo(np.float32).eps)
+        bound = max_error * (2 * rounding + 4 * eps32 * (len(ids) + 1)) + _SUBNORMAL * sum(
+            ids.values()
+        )
         candidates = _candidates(approx, k, bound, hit)
         exact = self.exact_scores(ids, candidates + lo)
         order = np.lexsort((candidates, -exact))[:k]
@@ -241,7 +267,8 @@ class BM25:
 
     def _needs_hits(self, ids: Counter[int]) -> bool:
         """Whether some posting of these terms scores zero (only then "hit" differs from ≠ 0)."""
-        return bool((self.idf[list(ids)] <= 0).any())
+        terms = list(ids)
+        return bool((self.idf[terms] <= 0).any() or self._zero_weight[terms].any())
 
     def exact_scores(self, term_counts: Counter[int], rows: I64) -> F64:
         """rank-bm25's float64 score for ``rows`` (without Plus's constant part)."""
@@ -276,6 +303,13 @@ class BM25:
         term = self.vocab.get(token)
         return None if term is None else float(self.idf[term])
 
+
+#: Largest contribution stored as float16 (its maximum is 65504).
+_FLOAT16_SAFE = 60_000.0
+#: Relative rounding error of a stored contribution, by its byte size (half a unit in the last
+#: place), and float16's absolute error below its smallest normal number.
+_ROUNDING = {2: 2.0**-11, 4: 2.0**-24, 8: 2.0**-53}
+_SUBNORMAL = 2.0**-24
 
 _TINY = float(np.nextafter(np.float32(0), np.float32(1)))
 

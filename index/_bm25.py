@@ -10,7 +10,7 @@ so rankings and scores equal rank-bm25's (to float rounding) while memory stays 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import chain
@@ -69,21 +69,28 @@ class Postings:
     @classmethod
     def from_documents(cls, documents: Sequence[Sequence[str]], chunk: int = 1 << 14) -> Postings:
         """Build postings from token lists (one list per paragraph row), vectorised by chunks."""
-        n = len(documents)
-        doc_len = np.fromiter(map(len, documents), dtype=np.int64, count=n)
+        return cls.from_chunks(
+            documents[start : start + chunk] for start in range(0, len(documents), chunk)
+        )
+
+    @classmethod
+    def from_chunks(cls, chunks: Iterable[Sequence[Sequence[str]]]) -> Postings:
+        """Build postings from consecutive blocks of token lists (only one block in memory)."""
         vocab: dict[str, int] = {}
+        lengths: list[I64] = []
         # Per chunk: term id, row and tf of each posting, ordered by (term id, row).
         parts: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], I64]] = []
-        for start in range(0, n, chunk):
-            block = documents[start : start + chunk]
+        start = 0
+        for block in chunks:
+            block_len = np.fromiter(map(len, block), dtype=np.int64, count=len(block))
+            lengths.append(block_len)
             flat = list(chain.from_iterable(block))
             new = [t for t in dict.fromkeys(flat) if t not in vocab]
             vocab.update(zip(new, range(len(vocab), len(vocab) + len(new)), strict=True))
             ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int32, count=len(flat))
-            rows = np.repeat(
-                np.arange(start, start + len(block), dtype=np.int32),
-                doc_len[start : start + len(block)],
-            )
+            del flat
+            rows = np.repeat(np.arange(start, start + len(block), dtype=np.int32), block_len)
+            start += len(block)
             order = _radix_order(ids, len(vocab))
             ids, rows = ids[order], rows[order]
             # Within a term the rows are ascending (the sort is stable): runs are postings.
@@ -92,6 +99,7 @@ class Postings:
             )
             tf = np.diff(np.append(first, len(ids)))
             parts.append((ids[first], rows[first], tf))
+        doc_len = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
         terms = tuple(sorted(vocab))
         rank = np.empty(len(terms), dtype=np.int64)
         rank[np.fromiter(map(vocab.__getitem__, terms), dtype=np.int64, count=len(terms))] = (

@@ -367,19 +367,27 @@ async def _index(
     """Compose each paragraph's tokens with its section titles and build the BM25 arrays."""
     report("index", 0, 1)
     marks = ",".join("?" * len(speech_ids))
-    rows = await (
-        await db.execute(
-            f"SELECT p.id, s.number, p.tokens, p.section_id FROM paragraphs p JOIN speeches s"
-            f" ON s.id = p.speech_id WHERE p.speech_id IN ({marks}) ORDER BY s.number, p.ordinal",
-            speech_ids,
-        )
-    ).fetchall()
+    rows = list(
+        await (
+            await db.execute(
+                f"SELECT p.id, s.number, p.tokens, p.section_id FROM paragraphs p JOIN speeches s"
+                f" ON s.id = p.speech_id WHERE p.speech_id IN ({marks}) ORDER BY s.number, p.ordinal",
+                speech_ids,
+            )
+        ).fetchall()
+    )
     heading = await _heading_tokens(db, speech_ids)
     weight = options.heading_weight
 
     def compose() -> tuple[Postings, list[int], list[int]]:
-        docs = [r[2].split() + heading.get(r[3], []) * weight for r in rows]
-        return Postings.from_documents(docs), [r[0] for r in rows], [r[1] for r in rows]
+        # Token lists of a block of rows at a time: a million paragraphs' token strings at once
+        # would take gigabytes.
+        chunk = 1 << 14
+        blocks = (
+            [r[2].split() + heading.get(r[3], []) * weight for r in rows[lo : lo + chunk]]
+            for lo in range(0, len(rows), chunk)
+        )
+        return Postings.from_chunks(blocks), [r[0] for r in rows], [r[1] for r in rows]
 
     postings, paragraph_ids, numbers = await asyncio.to_thread(compose)
     bm25 = await asyncio.to_thread(BM25, postings, options.params)

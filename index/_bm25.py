@@ -139,7 +139,14 @@ def _radix_order(ids: npt.NDArray[np.int32], n_terms: int) -> I64:
 class BM25:
     """An immutable BM25 scorer equal to rank-bm25's ``BM25Okapi``/``BM25Plus``/``BM25L``."""
 
-    def __init__(self, postings: Postings, params: BM25Params | None = None) -> None:
+    def __init__(
+        self,
+        postings: Postings,
+        params: BM25Params | None = None,
+        contributions: tuple[npt.NDArray[np.floating[Any]], npt.NDArray[np.bool_]] | None = None,
+    ) -> None:
+        """``contributions``: ``stored_contributions()`` of an equal scorer, to skip computing
+        them (seconds at a million paragraphs)."""
         self.params = params or BM25Params()
         self.postings = postings
         self.vocab = {term: i for i, term in enumerate(postings.terms)}
@@ -157,7 +164,14 @@ class BM25:
         # Terms with a posting whose stored contribution is zero: for the others, a row's
         # approximate score is non-zero exactly when it holds a query term.
         self._zero_weight = np.zeros(len(self.df), dtype=bool)
-        self._approx = self._all_contributions()
+        if contributions is not None and len(contributions[0]) == len(postings.rows):
+            self._approx, self._zero_weight = contributions
+        else:
+            self._approx = self._all_contributions()
+
+    def stored_contributions(self) -> tuple[npt.NDArray[np.floating[Any]], npt.NDArray[np.bool_]]:
+        """The rounded contributions and zero flags, to store beside the postings."""
+        return self._approx, self._zero_weight
 
     def _idf(self) -> F64:
         n, df = self.n_docs, self.df.astype(np.float64)

@@ -391,7 +391,7 @@ async def _index(
 
     postings, paragraph_ids, numbers = await asyncio.to_thread(compose)
     bm25 = await asyncio.to_thread(BM25, postings, options.params)
-    await save_arrays(db, gen, postings, paragraph_ids, numbers, tokenizer)
+    await save_arrays(db, gen, postings, paragraph_ids, numbers, tokenizer, bm25)
     await db.commit()
     report("index", 1, 1)
     return await Snapshot.load_metadata(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index import IndexConfig, SearchIndex
+from index import BM25, IndexConfig, SearchIndex
 from index._synth import source, write_corpus
 
 
@@ -45,3 +45,11 @@ async def test_reopening_the_index_loads_without_python_jieba(
         assert result.hits
     finally:
         await index.shutdown()
+
+
+async def test_stored_contributions_score_like_freshly_computed_ones(index: SearchIndex) -> None:
+    loaded = index.snapshot.bm25
+    fresh = BM25(loaded.postings, loaded.params)
+    assert loaded.stored_contributions()[0].dtype == fresh.stored_contributions()[0].dtype
+    for query in (["基层", "党组织"], ["意识形态", "责任制", "落实"], ["党"]):
+        assert loaded.top(query, 10) == fresh.top(query, 10)

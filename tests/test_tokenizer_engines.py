@@ -8,7 +8,7 @@ from corpus import bundled_corpus_dir, load_corpus
 from index import Tokenizer, corpus_terms, normalize
 from index._parallel import signed_tokens, tokenize_all
 from index._rjieba import RustCut, available
-from index._synth import paragraph_texts, source
+from index._synth import paragraph_texts, source, token_documents
 
 pytestmark = pytest.mark.skipif(not available(), reason="rjieba not installed")
 
@@ -109,3 +109,12 @@ def test_worker_pool_gives_the_same_signatures_and_tokens(tokenizer: Tokenizer) 
         texts = [item.speech.title, *(s.title for s in item.speech.walk())]
         texts += [p.text for p in item.speech.paragraphs]
         assert sig == tokenizer.signature_for("\n".join(texts))
+
+
+def test_recombined_sentence_tokens_equal_tokenising_the_recombined_text(
+    tokenizer: Tokenizer,
+) -> None:
+    # The bench's token corpora rely on this: jieba cuts at sentence-final punctuation.
+    src = source()
+    texts = list(paragraph_texts(src, 400, seed=9))
+    assert token_documents(src, 400, tokenizer, seed=9) == [tokenizer.tokens(t) for t in texts]

@@ -19,6 +19,9 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from ._arrays import candidates as _candidates
+from ._arrays import radix_order as _radix_order
+
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
@@ -125,15 +128,6 @@ class Postings:
             tfs[dest] = np.minimum(tf, 65535)
             cursor[sorted_terms[starts]] += sizes
         return cls(terms, indptr, all_rows, tfs, doc_len.astype(np.int32))
-
-
-def _radix_order(ids: npt.NDArray[np.int32], n_terms: int) -> I64:
-    """A stable order of ``ids``: numpy's stable sort is a linear radix sort on 16-bit keys."""
-    order = np.argsort(ids.astype(np.uint16), kind="stable")
-    if n_terms > 1 << 16:
-        high = (ids >> 16).astype(np.uint16)[order]
-        order = order[np.argsort(high, kind="stable")]
-    return order
 
 
 class BM25:
@@ -332,37 +326,3 @@ _FLOAT16_SAFE = 60_000.0
 #: place), and float16's absolute error below its smallest normal number.
 _ROUNDING = {2: 2.0**-11, 4: 2.0**-24, 8: 2.0**-53}
 _SUBNORMAL = 2.0**-24
-
-_TINY = float(np.nextafter(np.float32(0), np.float32(1)))
-
-
-def _candidates(
-    approx: npt.NDArray[np.float32], k: int, bound: float, hit: npt.NDArray[np.bool_] | None
-) -> I64:
-    """Rows whose approximate score may be among the ``k`` best (all ties at the k-th kept).
-
-    A full partition of a million scores costs ~10 ms; the k-th best of a strided sample is a
-    lower bound of the true k-th best, so only the rows above it need partitioning.
-    """
-    present = np.flatnonzero(hit) if hit is not None else None
-    if present is not None:
-        scores, rows = approx[present], present
-    else:
-        scores, rows = approx, None
-    if len(scores) > 64 * k:
-        sample = scores[:: max(1, len(scores) // (16 * k))]
-        if np.count_nonzero(sample) >= k:
-            floor = -np.partition(-sample, k - 1)[k - 1]
-            # Without a hit mask, a row holds a query term exactly when its score is positive.
-            threshold = floor - bound if hit is not None else max(floor - bound, _TINY)
-            picked = np.flatnonzero(scores >= threshold)
-            scores = scores[picked]
-            rows = picked if rows is None else rows[picked]
-    if rows is None:
-        rows = np.flatnonzero(scores)
-        scores = scores[rows]
-    if len(scores) > k:
-        kth = -np.partition(-scores, k - 1)[k - 1]
-        keep = scores >= (kth - bound if hit is not None else max(kth - bound, _TINY))
-        rows, scores = rows[keep], scores[keep]
-    return rows.astype(np.int64)

@@ -38,6 +38,7 @@ ENV_VARS = (
     "SPEECHBOT_MAX_UPLOAD",
     "SPEECHBOT_MAX_FILE",
     "SPEECHBOT_API_TIMEOUT",
+    "SPEECHBOT_BUILD_WORKERS",
 )
 TOKEN_PATTERN = re.compile(r"\d+:[A-Za-z0-9_-]+")
 #: What Telegram accepts as ``secret_token`` in setWebhook.

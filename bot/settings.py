@@ -42,6 +42,7 @@ class Settings:
     heading_weight: int = 1
     max_upload_bytes: int = 5 * 1024 * 1024
     max_file_bytes: int = 20 * 1024 * 1024  # corpus files above this are skipped unread
+    build_workers: int = 0  # processes tokenising a big reindex; 0: one per core
     api_timeout: int = 20  # seconds to wait for the Bot API to read a request and answer it
 
     @classmethod
@@ -73,6 +74,9 @@ class Settings:
             max_file_bytes=_int(
                 "SPEECHBOT_MAX_FILE", get("SPEECHBOT_MAX_FILE"), defaults.max_file_bytes
             ),
+            build_workers=_int(
+                "SPEECHBOT_BUILD_WORKERS", get("SPEECHBOT_BUILD_WORKERS"), defaults.build_workers
+            ),
             api_timeout=_int(
                 "SPEECHBOT_API_TIMEOUT", get("SPEECHBOT_API_TIMEOUT"), defaults.api_timeout
             ),
@@ -85,6 +89,7 @@ class Settings:
             params=BM25Params(variant=self.variant),
             heading_weight=self.heading_weight,
             max_file_bytes=self.max_file_bytes,
+            build_workers=self.build_workers,
         )
         return IndexConfig(db_path=self.db_path, corpus_dir=self.corpus_dir, options=options)
 

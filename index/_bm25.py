@@ -10,13 +10,17 @@ so rankings and scores equal rank-bm25's (to float rounding) while memory stays 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import NamedTuple
+from itertools import chain
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
+
+from ._arrays import candidates as _candidates
+from ._arrays import radix_order as _radix_order
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -66,31 +70,77 @@ class Postings:
     doc_len: npt.NDArray[np.int32]
 
     @classmethod
-    def from_documents(cls, documents: Sequence[Sequence[str]]) -> Postings:
-        """Build postings from token lists (one list per paragraph row)."""
-        per_term: dict[str, list[tuple[int, int]]] = {}
-        for row, doc in enumerate(documents):
-            for term, tf in Counter(doc).items():
-                per_term.setdefault(term, []).append((row, tf))
-        terms = tuple(sorted(per_term))
-        sizes = np.fromiter((len(per_term[t]) for t in terms), dtype=np.int64, count=len(terms))
+    def from_documents(cls, documents: Sequence[Sequence[str]], chunk: int = 1 << 14) -> Postings:
+        """Build postings from token lists (one list per paragraph row), vectorised by chunks."""
+        return cls.from_chunks(
+            documents[start : start + chunk] for start in range(0, len(documents), chunk)
+        )
+
+    @classmethod
+    def from_chunks(cls, chunks: Iterable[Sequence[Sequence[str]]]) -> Postings:
+        """Build postings from consecutive blocks of token lists (only one block in memory)."""
+        vocab: dict[str, int] = {}
+        lengths: list[I64] = []
+        # Per chunk: term id, row and tf of each posting, ordered by (term id, row).
+        parts: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], I64]] = []
+        start = 0
+        for block in chunks:
+            block_len = np.fromiter(map(len, block), dtype=np.int64, count=len(block))
+            lengths.append(block_len)
+            flat = list(chain.from_iterable(block))
+            new = [t for t in dict.fromkeys(flat) if t not in vocab]
+            vocab.update(zip(new, range(len(vocab), len(vocab) + len(new)), strict=True))
+            ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int32, count=len(flat))
+            del flat
+            rows = np.repeat(np.arange(start, start + len(block), dtype=np.int32), block_len)
+            start += len(block)
+            order = _radix_order(ids, len(vocab))
+            ids, rows = ids[order], rows[order]
+            # Within a term the rows are ascending (the sort is stable): runs are postings.
+            first = np.flatnonzero(
+                np.concatenate(([True], (ids[1:] != ids[:-1]) | (rows[1:] != rows[:-1])))
+            )
+            tf = np.diff(np.append(first, len(ids)))
+            parts.append((ids[first], rows[first], tf))
+        doc_len = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
+        terms = tuple(sorted(vocab))
+        rank = np.empty(len(terms), dtype=np.int64)
+        rank[np.fromiter(map(vocab.__getitem__, terms), dtype=np.int64, count=len(terms))] = (
+            np.arange(len(terms), dtype=np.int64)
+        )
+        df = np.zeros(len(terms), dtype=np.int64)
+        for term_ids, _, _ in parts:
+            df += np.bincount(rank[term_ids], minlength=len(terms))
         indptr = np.zeros(len(terms) + 1, dtype=np.int64)
-        np.cumsum(sizes, out=indptr[1:])
-        rows = np.empty(int(indptr[-1]), dtype=np.int32)
+        np.cumsum(df, out=indptr[1:])
+        all_rows = np.empty(int(indptr[-1]), dtype=np.int32)
         tfs = np.empty(int(indptr[-1]), dtype=np.uint16)
-        for i, term in enumerate(terms):
-            pairs = per_term[term]
-            lo = int(indptr[i])
-            rows[lo : lo + len(pairs)] = [r for r, _ in pairs]
-            tfs[lo : lo + len(pairs)] = [min(tf, 65535) for _, tf in pairs]
-        doc_len = np.fromiter((len(d) for d in documents), dtype=np.int32, count=len(documents))
-        return cls(terms, indptr, rows, tfs, doc_len)
+        cursor = indptr[:-1].copy()
+        for term_ids, part_rows, tf in parts:
+            # A chunk holds each term's postings once, contiguous and in row order: place each
+            # group after what earlier chunks wrote for that term.
+            sorted_terms = rank[term_ids]
+            starts = np.flatnonzero(np.diff(term_ids, prepend=-1))
+            sizes = np.diff(np.append(starts, len(term_ids)))
+            offset = np.arange(len(term_ids), dtype=np.int64) - np.repeat(starts, sizes)
+            dest = cursor[sorted_terms] + offset
+            all_rows[dest] = part_rows
+            tfs[dest] = np.minimum(tf, 65535)
+            cursor[sorted_terms[starts]] += sizes
+        return cls(terms, indptr, all_rows, tfs, doc_len.astype(np.int32))
 
 
 class BM25:
     """An immutable BM25 scorer equal to rank-bm25's ``BM25Okapi``/``BM25Plus``/``BM25L``."""
 
-    def __init__(self, postings: Postings, params: BM25Params | None = None) -> None:
+    def __init__(
+        self,
+        postings: Postings,
+        params: BM25Params | None = None,
+        contributions: tuple[npt.NDArray[np.floating[Any]], npt.NDArray[np.bool_]] | None = None,
+    ) -> None:
+        """``contributions``: ``stored_contributions()`` of an equal scorer, to skip computing
+        them (seconds at a million paragraphs)."""
         self.params = params or BM25Params()
         self.postings = postings
         self.vocab = {term: i for i, term in enumerate(postings.terms)}
@@ -105,9 +155,17 @@ class BM25:
             self._norm = p.k1 * (1 - p.b + p.b * postings.doc_len.astype(np.float64) / self.avgdl)
         else:
             self._norm = np.zeros(self.n_docs)
-        self._approx = self._contributions(np.arange(len(postings.rows)), postings.rows).astype(
-            np.float32
-        )
+        # Terms with a posting whose stored contribution is zero: for the others, a row's
+        # approximate score is non-zero exactly when it holds a query term.
+        self._zero_weight = np.zeros(len(self.df), dtype=bool)
+        if contributions is not None and len(contributions[0]) == len(postings.rows):
+            self._approx, self._zero_weight = contributions
+        else:
+            self._approx = self._all_contributions()
+
+    def stored_contributions(self) -> tuple[npt.NDArray[np.floating[Any]], npt.NDArray[np.bool_]]:
+        """The rounded contributions and zero flags, to store beside the postings."""
+        return self._approx, self._zero_weight
 
     def _idf(self) -> F64:
         n, df = self.n_docs, self.df.astype(np.float64)
@@ -123,13 +181,37 @@ class BM25:
         floor = self.params.epsilon * float(idf.sum() / len(idf))
         return np.where(idf < 0, floor, idf)
 
-    def _contributions(self, posting_ix: I64, rows: npt.NDArray[np.int32] | I64) -> F64:
-        """Float64 score contribution of postings, without Plus's constant part."""
-        if len(posting_ix) == 0:
-            return np.zeros(0)
-        term_ix = np.searchsorted(self.postings.indptr, posting_ix, side="right") - 1
-        idf = self.idf[term_ix]
-        return self._formula(idf, self.postings.tfs[posting_ix].astype(np.float64), rows)
+    def _all_contributions(self, block: int = 1 << 22) -> npt.NDArray[np.floating[Any]]:
+        """Every posting's score contribution (without Plus's constant part), rounded.
+
+        Only candidates are picked with these; their scores are then computed exactly. float16
+        keeps a million paragraphs' index under a gigabyte (float32 where a contribution would
+        not fit). Computed in blocks so that the float64 intermediates stay small.
+        """
+        postings = self.postings
+        out = np.empty(len(postings.rows), dtype=np.float16)
+        term_of = np.repeat(np.arange(len(self.df), dtype=np.int64), self.df)
+        for lo in range(0, len(out), block):
+            hi = min(lo + block, len(out))
+            tf = postings.tfs[lo:hi].astype(np.float64)
+            exact = self._formula(self.idf[term_of[lo:hi]], tf, postings.rows[lo:hi])
+            if len(exact) and float(np.abs(exact).max()) > _FLOAT16_SAFE:
+                return self._all_contributions_f32(term_of, block)
+            out[lo:hi] = exact
+            # float16 rounds magnitudes up to half its smallest subnormal to zero.
+            self._zero_weight[term_of[lo:hi][np.abs(exact) <= 2.0**-25]] = True
+        return out
+
+    def _all_contributions_f32(self, term_of: I64, block: int) -> npt.NDArray[np.float32]:
+        postings = self.postings
+        out = np.empty(len(postings.rows), dtype=np.float32)
+        self._zero_weight[:] = False
+        for lo in range(0, len(out), block):
+            hi = min(lo + block, len(out))
+            tf = postings.tfs[lo:hi].astype(np.float64)
+            out[lo:hi] = exact = self._formula(self.idf[term_of[lo:hi]], tf, postings.rows[lo:hi])
+            self._zero_weight[term_of[lo:hi][exact == 0]] = True
+        return out
 
     def _formula(self, idf: F64, tf: F64, rows: npt.NDArray[np.int32] | I64) -> F64:
         p, norm = self.params, self._norm[rows]
@@ -168,7 +250,7 @@ class BM25:
             return [], 0
         lo, hi = row_range or (0, self.n_docs)
         approx = np.zeros(hi - lo, dtype=np.float32)
-        hit = np.zeros(hi - lo, dtype=bool)
+        hit = np.zeros(hi - lo, dtype=bool) if self._needs_hits(ids) else None
         max_error = 0.0
         for term, count in ids.items():
             sl = self._slice(term)
@@ -176,25 +258,33 @@ class BM25:
             if row_range is not None:
                 a, b = np.searchsorted(rows, [lo, hi])
                 rows, weights = rows[a:b], weights[a:b]
-            approx[rows - lo] += weights * np.float32(count)
-            hit[rows - lo] = True
+            if lo:
+                rows = rows - lo
+            approx[rows] += weights if count == 1 else weights * np.float32(count)
+            if hit is not None:
+                hit[rows] = True
             if len(weights):
                 max_error += float(np.abs(weights).max()) * count
-        candidates = np.flatnonzero(hit)
-        total = len(candidates)
+        total = int(np.count_nonzero(approx if hit is None else hit))
         if total == 0:
             return [], 0
-        # float32 rounding can reorder near-ties; keep everyone within the error bound of the k-th.
-        bound = 4 * max_error * float(np.finfo(np.float32).eps) * (len(ids) + 1)
-        cand_scores = approx[candidates]
-        if len(candidates) > k:
-            kth = np.partition(-cand_scores, k - 1)[k - 1]
-            keep = cand_scores >= -kth - bound
-            candidates = candidates[keep]
+        # Rounding (of the stored contributions, and of float32 sums) can reorder near-ties: keep
+        # every row within the error bound of the k-th, then score those exactly.
+        rounding = _ROUNDING[self._approx.dtype.itemsize]
+        eps32 = float(np.finfo(np.float32).eps)
+        bound = max_error * (2 * rounding + 4 * eps32 * (len(ids) + 1)) + _SUBNORMAL * sum(
+            ids.values()
+        )
+        candidates = _candidates(approx, k, bound, hit)
         exact = self.exact_scores(ids, candidates + lo)
         order = np.lexsort((candidates, -exact))[:k]
         constant = self.constant(tokens)
         return [Scored(int(candidates[i] + lo), float(exact[i] + constant)) for i in order], total
+
+    def _needs_hits(self, ids: Counter[int]) -> bool:
+        """Whether some posting of these terms scores zero (only then "hit" differs from ≠ 0)."""
+        terms = list(ids)
+        return bool((self.idf[terms] <= 0).any() or self._zero_weight[terms].any())
 
     def exact_scores(self, term_counts: Counter[int], rows: I64) -> F64:
         """rank-bm25's float64 score for ``rows`` (without Plus's constant part)."""
@@ -228,3 +318,11 @@ class BM25:
         """The idf of a token, or None when the corpus lacks it."""
         term = self.vocab.get(token)
         return None if term is None else float(self.idf[term])
+
+
+#: Largest contribution stored as float16 (its maximum is 65504).
+_FLOAT16_SAFE = 60_000.0
+#: Relative rounding error of a stored contribution, by its byte size (half a unit in the last
+#: place), and float16's absolute error below its smallest normal number.
+_ROUNDING = {2: 2.0**-11, 4: 2.0**-24, 8: 2.0**-53}
+_SUBNORMAL = 2.0**-24

@@ -8,7 +8,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -25,6 +25,17 @@ from corpus import (
 )
 
 from ._bm25 import BM25, BM25Params, Postings
+from ._parallel import (
+    POOL_MIN_PARAGRAPHS,
+    Texts,
+    Tokens,
+    signed_tokens,
+    tokenize_all,
+    workers,
+)
+from ._parallel import (
+    joined as _joined,
+)
 from ._snapshot import Snapshot, save_arrays
 from ._tokenize import Tokenizer, corpus_terms
 from ._types import BuildReport
@@ -42,6 +53,7 @@ class BuildOptions:
     params: BM25Params = field(default_factory=BM25Params)
     heading_weight: int = 1  # times a paragraph's section titles count among its tokens
     max_file_bytes: int = 20 * 1024 * 1024
+    build_workers: int = 0  # tokenising processes for big reindexes; 0: one per core
 
 
 class BuildError(RuntimeError):
@@ -58,10 +70,6 @@ def fingerprint(directory: Path) -> str:
                 file_digest.update(block)
         digest.update(f"{path.name}\0{file_digest.hexdigest()}\n".encode())
     return digest.hexdigest()[:32]
-
-
-def _join(tokens: Sequence[str]) -> str:
-    return " ".join(tokens)
 
 
 async def build(
@@ -115,7 +123,9 @@ async def build(
     gen = int(cur.lastrowid or 0)
     await db.commit()
     try:
-        kept, retokenized = await _write_speeches(db, gen, load.speeches, tokenizer, report)
+        kept, retokenized = await _write_speeches(
+            db, gen, load.speeches, tokenizer, report, options.build_workers
+        )
         snapshot = await _index(db, gen, kept, tokenizer, options, finger, str(corpus_dir), report)
         elapsed = time.perf_counter() - started
         stats = BuildReport(
@@ -165,9 +175,7 @@ async def _record_failure(db: aiosqlite.Connection, gen: int, exc: BaseException
 
 
 def _speech_texts(speech: Speech) -> str:
-    return "\n".join(
-        [speech.title, *(s.title for s in speech.walk()), *(p.text for p in speech.paragraphs)]
-    )
+    return _joined(_texts(speech))
 
 
 def _options_json(options: BuildOptions) -> dict[str, object]:
@@ -218,6 +226,7 @@ async def _write_speeches(
     loaded: Sequence[LoadedSpeech],
     tokenizer: Tokenizer,
     report: Progress,
+    build_workers: int = 0,
 ) -> tuple[list[int], list[str]]:
     """Reuse unchanged speeches' rows, tokenise and insert the others; return live row ids."""
     rows = await (
@@ -227,22 +236,50 @@ async def _write_speeches(
     ).fetchall()
     by_source = {r[2]: r for r in rows}
     next_number = max((r[1] for r in rows), default=0) + 1
-    kept: list[int] = []
-    retokenized: list[str] = []
+    kept: list[int] = [0] * len(loaded)
+    todo: list[tuple[int, int]] = []  # (position in loaded, speech number)
     for i, item in enumerate(loaded):
-        speech = item.speech
-        sig = tokenizer.signature_for(_speech_texts(speech))
         old = by_source.get(item.path.name)
-        if old is not None and old[3] == item.sha256 and old[4] == sig:
-            kept.append(int(old[0]))
-        else:
-            number = int(old[1]) if old is not None else next_number
-            next_number += old is None
-            kept.append(await _insert_speech(db, gen, number, item, sig, tokenizer))
-            retokenized.append(item.path.name)
+        # Same bytes: still valid unless a user word it contains changed its cut.
+        if (
+            old is not None
+            and old[3] == item.sha256
+            and old[4] == tokenizer.signature_for(_speech_texts(item.speech))
+        ):
+            kept[i] = int(old[0])
+            continue
+        number = int(old[1]) if old is not None else next_number
+        next_number += old is None
+        todo.append((i, number))
+    done = len(loaded) - len(todo)
+    report("tokenize", done, len(loaded))
+    jobs = (_texts(loaded[i].speech) for i, _ in todo)
+    n_workers = build_workers if build_workers > 0 else workers()
+    n_paragraphs = sum(len(loaded[i].speech.paragraphs) for i, _ in todo)
+    results: Iterator[tuple[str, Tokens]] = (
+        tokenize_all(tokenizer, jobs, n_workers)
+        if n_workers > 1 and n_paragraphs >= POOL_MIN_PARAGRAPHS
+        else (signed_tokens(tokenizer, t) for t in jobs)
+    )
+    retokenized: list[str] = []
+    try:
+        for i, number in todo:
+            # Tokenising is CPU work (here or in the pool): keep it off the event loop.
+            sig, tokens = await asyncio.to_thread(next, results)
+            kept[i] = await _insert_speech(db, gen, number, loaded[i], sig, tokens)
+            retokenized.append(loaded[i].path.name)
             await db.commit()
-        report("tokenize", i + 1, len(loaded))
+            done += 1
+            report("tokenize", done, len(loaded))
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            await asyncio.to_thread(close)
     return kept, retokenized
+
+
+def _texts(speech: Speech) -> Texts:
+    return speech.title, [s.title for s in speech.walk()], [p.text for p in speech.paragraphs]
 
 
 async def _insert_speech(
@@ -251,18 +288,11 @@ async def _insert_speech(
     number: int,
     item: LoadedSpeech,
     sig: str,
-    tokenizer: Tokenizer,
+    tokens: Tokens,
 ) -> int:
     speech = item.speech
-    sections = list(speech.walk())
     paragraphs = speech.paragraphs
-    # jieba is CPU work: keep it off the event loop.
-    section_tokens, para_tokens = await asyncio.to_thread(
-        lambda: (
-            [tokenizer.tokens(s.title) for s in sections],
-            [tokenizer.tokens(p.text) for p in paragraphs],
-        )
-    )
+    section_tokens, para_tokens = tokens
     cur = await db.execute(
         "INSERT INTO speeches (number, source, sha256, token_sig, title, year, encoding, salutation,"
         " closing, n_paragraphs, file_mtime, added_at, gen_from)"
@@ -292,7 +322,7 @@ async def _insert_speech(
     await db.executemany(
         "INSERT INTO paragraphs (speech_id, section_id, ordinal, text, tokens) VALUES (?, ?, ?, ?, ?)",
         [
-            (speech_id, path_of[p.section_path], p.ordinal, p.text, _join(tokens))
+            (speech_id, path_of[p.section_path], p.ordinal, p.text, tokens)
             for p, tokens in zip(paragraphs, para_tokens, strict=True)
         ],
     )
@@ -305,7 +335,7 @@ async def _insert_sections(
     sections: Sequence[Section],
     parent: int | None,
     parent_path: tuple[str, ...],
-    tokens: list[list[str]],
+    tokens: list[str],
     ids: dict[int, int],
     path_of: dict[tuple[str, ...], int],
 ) -> None:
@@ -325,7 +355,7 @@ async def _insert_sections(
                 section.number,
                 section.title,
                 json.dumps(list(path), ensure_ascii=False),
-                _join(tokens[ordinal]),
+                tokens[ordinal],
             ),
         )
         section_id = int(cur.lastrowid or 0)
@@ -356,23 +386,31 @@ async def _index(
     """Compose each paragraph's tokens with its section titles and build the BM25 arrays."""
     report("index", 0, 1)
     marks = ",".join("?" * len(speech_ids))
-    rows = await (
-        await db.execute(
-            f"SELECT p.id, s.number, p.tokens, p.section_id FROM paragraphs p JOIN speeches s"
-            f" ON s.id = p.speech_id WHERE p.speech_id IN ({marks}) ORDER BY s.number, p.ordinal",
-            speech_ids,
-        )
-    ).fetchall()
+    rows = list(
+        await (
+            await db.execute(
+                f"SELECT p.id, s.number, p.tokens, p.section_id FROM paragraphs p JOIN speeches s"
+                f" ON s.id = p.speech_id WHERE p.speech_id IN ({marks}) ORDER BY s.number, p.ordinal",
+                speech_ids,
+            )
+        ).fetchall()
+    )
     heading = await _heading_tokens(db, speech_ids)
     weight = options.heading_weight
 
     def compose() -> tuple[Postings, list[int], list[int]]:
-        docs = [r[2].split() + heading.get(r[3], []) * weight for r in rows]
-        return Postings.from_documents(docs), [r[0] for r in rows], [r[1] for r in rows]
+        # Token lists of a block of rows at a time: a million paragraphs' token strings at once
+        # would take gigabytes.
+        chunk = 1 << 14
+        blocks = (
+            [r[2].split() + heading.get(r[3], []) * weight for r in rows[lo : lo + chunk]]
+            for lo in range(0, len(rows), chunk)
+        )
+        return Postings.from_chunks(blocks), [r[0] for r in rows], [r[1] for r in rows]
 
     postings, paragraph_ids, numbers = await asyncio.to_thread(compose)
     bm25 = await asyncio.to_thread(BM25, postings, options.params)
-    await save_arrays(db, gen, postings, paragraph_ids, numbers)
+    await save_arrays(db, gen, postings, paragraph_ids, numbers, tokenizer, bm25)
     await db.commit()
     report("index", 1, 1)
     return await Snapshot.load_metadata(

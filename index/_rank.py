@@ -15,7 +15,27 @@ MANY_UNITS = 4
 
 #: Words that, next to a part reference, ask for the part itself rather than a topic in it.
 SECTION_FILLERS = frozenset(
-    ["主要", "讲", "说", "要求", "内容", "方面", "哪几个", "哪些", "几个", "部署", "安排", "认识", "重点", "主题", "点", "要", "提出", "了", "提"]
+    [
+        "主要",
+        "讲",
+        "说",
+        "要求",
+        "内容",
+        "方面",
+        "哪几个",
+        "哪些",
+        "几个",
+        "部署",
+        "安排",
+        "认识",
+        "重点",
+        "主题",
+        "点",
+        "要",
+        "提出",
+        "了",
+        "提",
+    ]
 )
 
 

@@ -149,9 +149,16 @@ class Snapshot:
             terms, arrays["indptr"], arrays["rows"], arrays["tfs"], arrays["doc_len"]
         )
         if tokenizer is None or not tokenizer.same_words(words):
-            tokenizer = Tokenizer(words)
+            engine = await (
+                await db.execute(
+                    "SELECT data FROM index_arrays WHERE gen = ? AND name = 'engine_words'", (gen,)
+                )
+            ).fetchone()
+            known = json.loads(bytes(engine[0]).decode("utf-8")) if engine else None
+            tokenizer = Tokenizer(words, engine_words=known)
         tokenizer.initialize()
-        bm25 = BM25(postings, options.params)
+        # Stored contributions were computed with these postings and parameters at build time.
+        bm25 = BM25(postings, options.params, await _load_contributions(db, gen))
         return await cls.load_metadata(
             db,
             gen,
@@ -165,10 +172,32 @@ class Snapshot:
         )
 
 
+#: Optional arrays: the scorer's rounded contributions (their dtype names them) and zero flags.
+_CONTRIBUTIONS = {"approx_f16": "<f2", "approx_f32": "<f4", "zero_weight": "|b1"}
+
+
+async def _load_contributions(
+    db: aiosqlite.Connection, gen: int
+) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_]] | None:
+    marks = ",".join("?" * len(_CONTRIBUTIONS))
+    rows = await (
+        await db.execute(
+            f"SELECT name, data FROM index_arrays WHERE gen = ? AND name IN ({marks})",
+            (gen, *_CONTRIBUTIONS),
+        )
+    ).fetchall()
+    found = {name: np.frombuffer(data, dtype=_CONTRIBUTIONS[name]) for name, data in rows}
+    approx = found.get("approx_f16", found.get("approx_f32"))
+    zero = found.get("zero_weight")
+    return None if approx is None or zero is None else (approx, zero)
+
+
 async def _load_arrays(db: aiosqlite.Connection, gen: int) -> dict[str, npt.NDArray[Any]]:
     rows = await (
         await db.execute(
-            "SELECT name, data FROM index_arrays WHERE gen = ? AND name <> 'terms'", (gen,)
+            "SELECT name, data FROM index_arrays WHERE gen = ?"
+            " AND name NOT IN ('terms', 'engine_words', 'approx_f16', 'approx_f32', 'zero_weight')",
+            (gen,),
         )
     ).fetchall()
     found = {name: np.frombuffer(bytes(data), dtype=_ARRAYS[name]) for name, data in rows}
@@ -184,8 +213,11 @@ async def save_arrays(
     postings: Postings,
     paragraph_ids: Sequence[int],
     row_speech: Sequence[int],
+    tokenizer: Tokenizer,
+    bm25: BM25,
 ) -> None:
-    """Store a generation's arrays as raw data (never pickled)."""
+    """Store a generation's arrays as raw data (never pickled), and the tokenizer's user-word
+    frequencies, so that loading needs no Python jieba."""
     arrays = {
         "indptr": postings.indptr,
         "rows": postings.rows,
@@ -199,6 +231,17 @@ async def save_arrays(
         for name, a in arrays.items()
     ]
     values.append((gen, "terms", "\n".join(postings.terms).encode("utf-8")))
+    approx, zero = bm25.stored_contributions()
+    values.append(
+        (
+            gen,
+            f"approx_f{approx.dtype.itemsize * 8}",
+            approx.astype(approx.dtype.newbyteorder("<")).tobytes(),
+        )
+    )
+    values.append((gen, "zero_weight", np.ascontiguousarray(zero, dtype=bool).tobytes()))
+    engine = json.dumps([list(w) for w in tokenizer.engine_words], ensure_ascii=False)
+    values.append((gen, "engine_words", engine.encode("utf-8")))
     await db.executemany(
         "INSERT OR REPLACE INTO index_arrays (gen, name, data) VALUES (?, ?, ?)", values
     )

@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
-from index import BM25, BM25Params, Postings, Variant
+from corpus import bundled_corpus_dir, load_corpus
+from index import BM25, BM25Params, Postings, Tokenizer, Variant, corpus_terms
+from index import _synth as synth
 
 REFERENCE = {Variant.OKAPI: BM25Okapi, Variant.PLUS: BM25Plus, Variant.L: BM25L}
 
@@ -91,3 +93,56 @@ def test_repeated_query_terms_count_twice_as_in_rank_bm25() -> None:
     scores = ref.get_scores(["a", "a", "c"])
     for row, score in got:
         assert score == pytest.approx(scores[row], abs=1e-9)
+
+
+@pytest.fixture(scope="module")
+def real_tokenizer() -> Tokenizer:
+    """The tokenizer with the bundled corpus's quoted terms, as the index builds it."""
+    load = load_corpus(bundled_corpus_dir())
+    made = Tokenizer(corpus_terms(p.text for item in load.speeches for p in item.speech.paragraphs))
+    made.initialize()
+    return made
+
+
+def _check_corpus(docs: list[list[str]], queries: list[list[str]], variant: Variant) -> None:
+    ours = BM25(Postings.from_documents(docs), BM25Params(variant=variant))
+    ref = REFERENCE[variant](docs)
+    sets = [frozenset(d) for d in docs]
+    checked = 0
+    for query in queries:
+        got, total = ours.top(query, 10)
+        scores = ref.get_scores(query)
+        assert_same_top(got, scores)
+        terms = set(query)
+        assert total == sum(1 for d in sets if not terms.isdisjoint(d))
+        checked += bool(got)
+    assert checked >= len(queries) // 2
+
+
+@pytest.mark.parametrize("variant", list(Variant))
+def test_top_ten_equal_rank_bm25_on_the_real_corpus(
+    variant: Variant, real_tokenizer: Tokenizer
+) -> None:
+    load = load_corpus(bundled_corpus_dir())
+    docs = [real_tokenizer.tokens(p.text) for item in load.speeches for p in item.speech.paragraphs]
+    queries = [real_tokenizer.tokens(q) for q in synth.questions(synth.source(), 200)]
+    _check_corpus(docs, [q for q in queries if q], variant)
+
+
+@pytest.mark.parametrize("variant", list(Variant))
+def test_top_ten_equal_rank_bm25_on_a_10k_synthetic_corpus(
+    variant: Variant, real_tokenizer: Tokenizer
+) -> None:
+    src = synth.source()
+    docs = synth.token_documents(src, 10_000, real_tokenizer)
+    queries = [real_tokenizer.tokens(q) for q in synth.questions(src, 120)]
+    _check_corpus(docs, [q for q in queries if q], variant)
+
+
+def test_postings_do_not_depend_on_the_chunk_size() -> None:
+    docs, _ = _random_corpus(seed=5, n_docs=300)
+    whole = Postings.from_documents(docs)
+    chunked = Postings.from_documents(docs, chunk=7)
+    assert whole.terms == chunked.terms
+    for name in ("indptr", "rows", "tfs", "doc_len"):
+        assert np.array_equal(getattr(whole, name), getattr(chunked, name)), name

@@ -1,0 +1,53 @@
+"""The benchmark runs end to end at its smallest size and writes its figures as JSON."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_bench_smallest_size_writes_every_figure(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "index.bench",
+            "--paragraphs",
+            "2000",
+            "--queries",
+            "60",
+            "--json",
+            str(out),
+            "--workdir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "| 2,000 |" in done.stdout
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["questions"] == 60
+    (run,) = report["runs"]
+    assert run["paragraphs"] == 2000
+    assert {"seconds", "peak_mb", "paragraphs", "db_bytes"} <= run["from_text"].keys()
+    assert {"seconds", "paragraphs_per_s", "peak_mb", "index_mb"} <= run["from_tokens"].keys()
+    assert {"seconds", "rss_mb", "search_ms"} <= run["cold_start"].keys()
+    assert {"p50", "p95", "p99", "count"} <= run["queries"].keys()
+    assert {"p50", "p95", "ratio_p50", "max_score_diff"} <= run["rank_bm25"].keys()
+    assert run["rank_bm25"]["max_score_diff"] < 1e-9
+    assert run["from_text"]["paragraphs"] > 1900 and run["cold_start"]["hits"] >= 1
+
+
+def test_bench_rejects_a_bad_size() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "index.bench", "--paragraphs", "many"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "paragraphs" in done.stderr

@@ -1,0 +1,55 @@
+"""Adding or changing one speech re-tokenises that speech only; loading never re-tokenises."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index import BM25, IndexConfig, SearchIndex
+from index._synth import source, write_corpus
+
+
+def _append_paragraph(corpus_dir: Path) -> Path:
+    target = sorted(corpus_dir.iterdir())[1]
+    target.write_text(target.read_text(encoding="utf-8") + "\n加强基层党组织建设。\n", "utf-8")
+    return target
+
+
+async def test_adding_a_speech_retokenises_only_that_speech(
+    index: SearchIndex, corpus_dir: Path, tmp_path: Path
+) -> None:
+    write_corpus(source(), 30, tmp_path / "extra")
+    new = corpus_dir / "99-added.txt"
+    new.write_bytes((tmp_path / "extra" / "000001.txt").read_bytes())
+    report = await index.reindex()
+    assert report.retokenized == ("99-added.txt",)
+    assert report.paragraphs > 70
+
+
+async def test_changing_a_speech_retokenises_only_that_speech(
+    index: SearchIndex, corpus_dir: Path
+) -> None:
+    target = _append_paragraph(corpus_dir)
+    report = await index.reindex()
+    assert report.retokenized == (target.name,)
+
+
+async def test_reopening_the_index_loads_without_python_jieba(
+    db_path: Path, corpus_dir: Path
+) -> None:
+    index = SearchIndex(IndexConfig(db_path=db_path, corpus_dir=corpus_dir, auto_build=False))
+    await index.initialize()
+    try:
+        assert index.snapshot.tokenizer.engine == "rjieba"
+        assert not index.snapshot.tokenizer.python_loaded
+        result = await index.search("如何发挥基层党组织战斗堡垒作用")
+        assert result.hits
+    finally:
+        await index.shutdown()
+
+
+async def test_stored_contributions_score_like_freshly_computed_ones(index: SearchIndex) -> None:
+    loaded = index.snapshot.bm25
+    fresh = BM25(loaded.postings, loaded.params)
+    assert loaded.stored_contributions()[0].dtype == fresh.stored_contributions()[0].dtype
+    for query in (["基层", "党组织"], ["意识形态", "责任制", "落实"], ["党"]):
+        assert loaded.top(query, 10) == fresh.top(query, 10)

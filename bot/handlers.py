@@ -110,8 +110,12 @@ async def on_help(update: Update, context: Context) -> None:
     """/start and /help."""
     if update.effective_message is None:
         return
-    template = texts.HELP_EN if _english(update) else texts.HELP_ZH
-    await reply(update.effective_message, template.format(username=context.bot.username))
+    english = _english(update)
+    text = (texts.HELP_EN if english else texts.HELP_ZH).format(username=context.bot.username)
+    user = update.effective_user
+    if context.bot_data.is_admin(user.id if user else None):
+        text += texts.HELP_ADMIN_EN if english else texts.HELP_ADMIN_ZH
+    await reply(update.effective_message, text)
 
 
 async def on_outline(update: Update, context: Context) -> None:

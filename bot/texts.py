@@ -32,6 +32,24 @@ Commands:
 
 In groups, mention me or reply to my message. In any chat, type @{username} question for inline search."""
 
+HELP_ADMIN_ZH = """
+
+<b>管理员</b>
+/reindex — 重建索引（期间照常回答）
+/stats — 使用统计
+/speeches — 已索引的讲话、文件与日期
+/remove 编号 — 移除一篇讲话（需确认）
+发送 .txt、.md 或 .docx 文件 — 预览后确认加入或替换讲话"""
+
+HELP_ADMIN_EN = """
+
+<b>Admins</b>
+/reindex — rebuild the index (answers continue meanwhile)
+/stats — usage statistics
+/speeches — indexed speeches with files and dates
+/remove N — take a speech out (asks to confirm)
+Send a .txt, .md or .docx file — preview, then confirm to add or replace a speech"""
+
 SEARCH_USAGE_ZH = (
     "用法：/search 问题，例如 <code>/search 如何加强干部队伍建设</code>。也可以直接发送问题。"
 )

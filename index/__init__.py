@@ -8,10 +8,11 @@ Knows nothing of Telegram. The entry point is :class:`SearchIndex`::
 """
 
 from ._bm25 import BM25, BM25Params, Postings, Scored, Variant
-from ._build import BuildError, BuildOptions, Progress
+from ._build import BuildError, BuildOptions
 from ._health import DatabaseHealth, corpus_fingerprint, inspect_database
 from ._highlight import highlight_spans
 from ._normalize import clean_display, normalize
+from ._rows import Progress
 from ._schema import SCHEMA_VERSION, SchemaError, is_read_only, read_only_uri
 from ._service import IndexConfig, IndexUnavailable, ReindexBusy, SearchIndex
 from ._tokenize import Tokenizer, corpus_terms

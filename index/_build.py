@@ -8,7 +8,6 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -17,33 +16,17 @@ import aiosqlite
 from corpus import (
     PARSER_VERSION,
     CorpusLoad,
-    LoadedSpeech,
-    Section,
-    Speech,
     corpus_files,
     load_corpus,
 )
 
 from ._bm25 import BM25, BM25Params, Postings
-from ._parallel import (
-    POOL_MIN_PARAGRAPHS,
-    Texts,
-    Tokens,
-    signed_tokens,
-    tokenize_all,
-    workers,
-)
-from ._parallel import (
-    joined as _joined,
-)
+from ._rows import Progress, speech_texts, write_speeches
 from ._snapshot import Snapshot, save_arrays
 from ._tokenize import Tokenizer, corpus_terms
 from ._types import BuildReport
 
 log = logging.getLogger(__name__)
-
-#: progress(stage, done, total): stages are "read", "tokenize", "index", "swap".
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +81,7 @@ async def build(
         raise BuildError(f"no readable speech in {corpus_dir} ({len(skipped)} file(s) skipped)")
     report("read", len(load.speeches), len(load.speeches))
     finger = await asyncio.to_thread(fingerprint, corpus_dir)
-    user_words = corpus_terms(_speech_texts(item.speech) for item in load.speeches)
+    user_words = corpus_terms(speech_texts(item.speech) for item in load.speeches)
     if live is not None and live.fingerprint == finger and live.options == options:
         log.info("corpus unchanged since generation %d", live.generation)
         return _unchanged(live, load, skipped, started), None
@@ -123,7 +106,7 @@ async def build(
     gen = int(cur.lastrowid or 0)
     await db.commit()
     try:
-        kept, retokenized = await _write_speeches(
+        kept, retokenized = await write_speeches(
             db, gen, load.speeches, tokenizer, report, options.build_workers
         )
         snapshot = await _index(db, gen, kept, tokenizer, options, finger, str(corpus_dir), report)
@@ -174,10 +157,6 @@ async def _record_failure(db: aiosqlite.Connection, gen: int, exc: BaseException
             await db.rollback()
 
 
-def _speech_texts(speech: Speech) -> str:
-    return _joined(_texts(speech))
-
-
 def _options_json(options: BuildOptions) -> dict[str, object]:
     p = options.params
     return {
@@ -218,159 +197,6 @@ async def _purge_invisible(db: aiosqlite.Connection) -> None:
     await db.execute("DELETE FROM index_arrays WHERE gen <> ?", (active,))
     await db.execute("DELETE FROM generations WHERE status <> 'ready' OR id < ?", (active,))
     await db.commit()
-
-
-async def _write_speeches(
-    db: aiosqlite.Connection,
-    gen: int,
-    loaded: Sequence[LoadedSpeech],
-    tokenizer: Tokenizer,
-    report: Progress,
-    build_workers: int = 0,
-) -> tuple[list[int], list[str]]:
-    """Reuse unchanged speeches' rows, tokenise and insert the others; return live row ids."""
-    rows = await (
-        await db.execute(
-            "SELECT id, number, source, sha256, token_sig FROM speeches WHERE gen_to IS NULL"
-        )
-    ).fetchall()
-    by_source = {r[2]: r for r in rows}
-    next_number = max((r[1] for r in rows), default=0) + 1
-    kept: list[int] = [0] * len(loaded)
-    todo: list[tuple[int, int]] = []  # (position in loaded, speech number)
-    for i, item in enumerate(loaded):
-        old = by_source.get(item.path.name)
-        # Same bytes: still valid unless a user word it contains changed its cut.
-        if (
-            old is not None
-            and old[3] == item.sha256
-            and old[4] == tokenizer.signature_for(_speech_texts(item.speech))
-        ):
-            kept[i] = int(old[0])
-            continue
-        number = int(old[1]) if old is not None else next_number
-        next_number += old is None
-        todo.append((i, number))
-    done = len(loaded) - len(todo)
-    report("tokenize", done, len(loaded))
-    jobs = (_texts(loaded[i].speech) for i, _ in todo)
-    n_workers = build_workers if build_workers > 0 else workers()
-    n_paragraphs = sum(len(loaded[i].speech.paragraphs) for i, _ in todo)
-    results: Iterator[tuple[str, Tokens]] = (
-        tokenize_all(tokenizer, jobs, n_workers)
-        if n_workers > 1 and n_paragraphs >= POOL_MIN_PARAGRAPHS
-        else (signed_tokens(tokenizer, t) for t in jobs)
-    )
-    retokenized: list[str] = []
-    try:
-        for i, number in todo:
-            # Tokenising is CPU work (here or in the pool): keep it off the event loop.
-            sig, tokens = await asyncio.to_thread(next, results)
-            kept[i] = await _insert_speech(db, gen, number, loaded[i], sig, tokens)
-            retokenized.append(loaded[i].path.name)
-            await db.commit()
-            done += 1
-            report("tokenize", done, len(loaded))
-    finally:
-        close = getattr(results, "close", None)
-        if close is not None:
-            await asyncio.to_thread(close)
-    return kept, retokenized
-
-
-def _texts(speech: Speech) -> Texts:
-    return speech.title, [s.title for s in speech.walk()], [p.text for p in speech.paragraphs]
-
-
-async def _insert_speech(
-    db: aiosqlite.Connection,
-    gen: int,
-    number: int,
-    item: LoadedSpeech,
-    sig: str,
-    tokens: Tokens,
-) -> int:
-    speech = item.speech
-    paragraphs = speech.paragraphs
-    section_tokens, para_tokens = tokens
-    cur = await db.execute(
-        "INSERT INTO speeches (number, source, sha256, token_sig, title, year, encoding, salutation,"
-        " closing, n_paragraphs, file_mtime, added_at, gen_from)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            number,
-            item.path.name,
-            item.sha256,
-            sig,
-            speech.title,
-            speech.year,
-            speech.encoding,
-            speech.salutation,
-            json.dumps(list(speech.closing), ensure_ascii=False),
-            len(paragraphs),
-            _mtime(item.path),
-            time.time(),
-            gen,
-        ),
-    )
-    speech_id = int(cur.lastrowid or 0)
-    section_ids: dict[int, int] = {}
-    path_of: dict[tuple[str, ...], int] = {}
-    await _insert_sections(
-        db, speech_id, speech.sections, None, (), section_tokens, section_ids, path_of
-    )
-    await db.executemany(
-        "INSERT INTO paragraphs (speech_id, section_id, ordinal, text, tokens) VALUES (?, ?, ?, ?, ?)",
-        [
-            (speech_id, path_of[p.section_path], p.ordinal, p.text, tokens)
-            for p, tokens in zip(paragraphs, para_tokens, strict=True)
-        ],
-    )
-    return speech_id
-
-
-async def _insert_sections(
-    db: aiosqlite.Connection,
-    speech_id: int,
-    sections: Sequence[Section],
-    parent: int | None,
-    parent_path: tuple[str, ...],
-    tokens: list[str],
-    ids: dict[int, int],
-    path_of: dict[tuple[str, ...], int],
-) -> None:
-    for section in sections:
-        ordinal = len(ids)
-        path = (*parent_path, section.title)
-        cur = await db.execute(
-            "INSERT INTO sections (speech_id, parent_id, ordinal, level, marker_level, kind, number,"
-            " title, path, tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                speech_id,
-                parent,
-                ordinal,
-                section.level,
-                section.marker_level,
-                str(section.kind),
-                section.number,
-                section.title,
-                json.dumps(list(path), ensure_ascii=False),
-                tokens[ordinal],
-            ),
-        )
-        section_id = int(cur.lastrowid or 0)
-        ids[ordinal] = section_id
-        path_of.setdefault(path, section_id)
-        await _insert_sections(
-            db, speech_id, section.children, section_id, path, tokens, ids, path_of
-        )
-
-
-def _mtime(path: Path) -> float | None:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return None
 
 
 async def _index(

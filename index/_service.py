@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiosqlite
 
-from ._bm25 import Scored
-from ._build import BuildError, BuildOptions, Progress, build, fingerprint
+from ._build import BuildError, BuildOptions, build, fingerprint
+from ._connection import connect, db_files, why_failed
 from ._expand import Vocabulary
+from ._hits import in_order, make_hit, without_near_duplicates
 from ._normalize import normalize
 from ._queries import (
     fetch_paragraphs,
@@ -22,14 +22,12 @@ from ._queries import (
     section_title,
 )
 from ._rank import SectionSpan, rank
-from ._schema import SCHEMA, SCHEMA_VERSION, check_version, is_read_only, read_only_uri
+from ._rows import Progress
+from ._schema import SCHEMA, SCHEMA_VERSION, check_version, is_read_only
 from ._snapshot import Snapshot
-from ._types import BuildReport, Hit, IndexInfo, Outline, ParagraphView, SearchResult, SpeechInfo
+from ._types import BuildReport, IndexInfo, Outline, ParagraphView, SearchResult, SpeechInfo
 
 log = logging.getLogger(__name__)
-
-#: Share of character trigrams above which a passage repeats a better-ranked one.
-NEAR_DUPLICATE = 0.85
 
 
 class IndexUnavailable(RuntimeError):
@@ -93,7 +91,7 @@ class SearchIndex:
         try:
             if self.read_only:
                 log.warning("database %s is read-only: answering from it, no reindex", path)
-                self._read = await _connect(path, read_only=True)
+                self._read = await connect(path, read_only=True)
                 check_version(await self._meta(self._read, "schema_version"))
             else:
                 await self._open_writable(path)
@@ -104,7 +102,7 @@ class SearchIndex:
     async def _open_writable(self, path: Path) -> None:
         if not path.parent.is_dir():
             path.parent.mkdir(parents=True, exist_ok=True)
-        self._write = await _connect(path)
+        self._write = await connect(path)
         await self._write.executescript(SCHEMA)
         version = await self._meta(self._write, "schema_version")
         check_version(version)
@@ -114,7 +112,7 @@ class SearchIndex:
                 (str(SCHEMA_VERSION),),
             )
             await self._write.commit()
-        self._read = await _connect(path)
+        self._read = await connect(path)
 
     async def _load(self, progress: Progress | None, refresh: bool) -> None:
         path = self.config.db_path
@@ -206,11 +204,13 @@ class SearchIndex:
         ]
         if ranked.section is None:
             # Comparing trigram sets is CPU work too: off the event loop with it.
-            ordered = await asyncio.to_thread(_without_near_duplicates, ordered)
+            ordered = await asyncio.to_thread(without_near_duplicates, ordered)
         page = ordered[offset : offset + k]
         terms = ranked.terms
         hits = tuple(
-            _hit(offset + i + 1, r.score, view, _in_order(terms, snap.bm25.matched(terms, r.row)))
+            make_hit(
+                offset + i + 1, r.score, view, in_order(terms, snap.bm25.matched(terms, r.row))
+            )
             for i, (r, view) in enumerate(page)
         )
         return SearchResult(
@@ -293,7 +293,7 @@ class SearchIndex:
     async def info(self) -> IndexInfo:
         """Size and age of the live index."""
         snap = self.snapshot
-        size = sum(p.stat().st_size for p in _db_files(self.config.db_path))
+        size = sum(p.stat().st_size for p in db_files(self.config.db_path))
         return IndexInfo(
             generation=snap.generation,
             built_at=snap.built_at,
@@ -328,82 +328,8 @@ class SearchIndex:
                 )
             except (OSError, aiosqlite.Error) as exc:
                 raise BuildError(
-                    f"reindex failed, the previous index stays live: {_why(exc, path)}"
+                    f"reindex failed, the previous index stays live: {why_failed(exc, path)}"
                 ) from exc
             if snapshot is not None:
                 await self._install(snapshot)
             return report
-
-
-async def _connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connection:
-    if read_only:
-        conn = await aiosqlite.connect(read_only_uri(path), timeout=30, uri=True)
-    else:
-        # When the open itself fails (a directory, no permission), aiosqlite stops its worker
-        # thread without waiting for it, and the thread prints a traceback once the event loop
-        # is closed. A plain open first reports such errors cleanly.
-        await asyncio.to_thread(lambda: sqlite3.connect(path).close())
-        conn = await aiosqlite.connect(path, timeout=30)
-    try:
-        if not read_only:
-            await conn.execute("PRAGMA journal_mode = WAL")
-            await conn.execute("PRAGMA synchronous = NORMAL")
-        await conn.execute("PRAGMA foreign_keys = ON")
-    except BaseException:
-        await conn.close()  # an open file would keep its folder busy (and leak a thread)
-        raise
-    return conn
-
-
-def _why(exc: BaseException, path: Path) -> str:
-    """The failure in words an admin can act on."""
-    name = getattr(exc, "sqlite_errorname", "")
-    if name == "SQLITE_FULL":
-        return f"the disk holding {path} is full ({exc})"
-    if name.startswith("SQLITE_READONLY"):
-        return f"the database {path} cannot be written ({exc})"
-    return str(exc)
-
-
-def _db_files(path: Path) -> list[Path]:
-    return [p for p in (path, path.with_name(path.name + "-wal")) if p.exists()]
-
-
-def _without_near_duplicates(
-    ordered: list[tuple[Scored, ParagraphView]],
-) -> list[tuple[Scored, ParagraphView]]:
-    """Drop passages that nearly repeat a better-ranked one (same text in two speeches, say)."""
-    kept: list[tuple[Scored, ParagraphView]] = []
-    shingles: list[set[str]] = []
-    for item in ordered:
-        text = item[1].text
-        grams = {text[i : i + 3] for i in range(max(1, len(text) - 2))}
-        if any(
-            len(grams & seen) > NEAR_DUPLICATE * min(len(grams), len(seen)) for seen in shingles
-        ):
-            continue
-        kept.append(item)
-        shingles.append(grams)
-    return kept
-
-
-def _in_order(terms: tuple[str, ...], found: list[str]) -> list[str]:
-    """The query terms in ``found``, in query order (one look-up per hit, not one per term)."""
-    present = set(found)
-    return [t for t in terms if t in present]
-
-
-def _hit(rank: int, score: float, view: ParagraphView, matched: list[str]) -> Hit:
-    return Hit(
-        rank=rank,
-        score=score,
-        paragraph_id=view.paragraph_id,
-        speech_id=view.speech_id,
-        speech_title=view.speech_title,
-        section_path=view.section_path,
-        text=view.text,
-        ordinal=view.ordinal,
-        prev_id=view.prev_id,
-        next_id=view.next_id,
-        matched_terms=tuple(matched),
-    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from conftest import ALICE, BOB_EN, RunningBot
+from conftest import ADMIN, ALICE, BOB_EN, RunningBot
 from telegram_html import assert_valid_telegram_html
 
 
@@ -60,6 +60,13 @@ async def test_chinese_help_and_start(bot: RunningBot) -> None:
     for command in ("/start", "/help"):
         call = await ask(bot, command)
         assert "直接发送问题" in assert_valid_telegram_html(call["text"])
+        assert "/remove" not in call["text"]  # admin commands only for admins
+
+
+async def test_admins_help_lists_the_admin_commands(bot: RunningBot) -> None:
+    text = assert_valid_telegram_html((await ask(bot, "/help", user=ADMIN))["text"])
+    for command in ("/reindex", "/stats", "/speeches", "/remove", ".docx"):
+        assert command in text
 
 
 async def test_search_command_answers_and_alone_explains_itself(bot: RunningBot) -> None:

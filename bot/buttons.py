@@ -34,6 +34,8 @@ async def on_button(update: Update, context: Context) -> None:
         await _context(query, context, action)
     elif isinstance(action, cb.OutlineOf):
         await _outline(query, context, action)
+    elif isinstance(action, cb.SpeechesPage):
+        await _speeches_page(query, context, action)
     else:
         await _section(query, context, action)
 
@@ -114,6 +116,13 @@ async def _outline(query: CallbackQuery, context: Context, action: cb.OutlineOf)
         await query.answer(texts.STALE_BUTTON_ZH, show_alert=True)
         return
     await _send(query, render.outline(tree), keyboards.outline(tree))
+
+
+async def _speeches_page(query: CallbackQuery, context: Context, action: cb.SpeechesPage) -> None:
+    speeches = await context.bot_data.index.speeches()
+    page = min(action.page, keyboards.speech_pages(len(speeches)) - 1)
+    text = render.speech_list(speeches, page)
+    await _edit(query, context, text, keyboards.speeches(speeches, page))
 
 
 async def _section(query: CallbackQuery, context: Context, action: cb.SectionPage) -> None:

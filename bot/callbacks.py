@@ -32,6 +32,12 @@ class OutlineOf(NamedTuple):
     speech: int
 
 
+class SpeechesPage(NamedTuple):
+    """One page of the list of speeches."""
+
+    page: int
+
+
 class SectionPage(NamedTuple):
     """One page of a section's paragraphs."""
 
@@ -46,13 +52,14 @@ class Admin(NamedTuple):
     arg: str
 
 
-Action = More | Full | Context | OutlineOf | SectionPage | Admin
+Action = More | Full | Context | OutlineOf | SpeechesPage | SectionPage | Admin
 
 _PREFIX: dict[type, str] = {
     More: "m",
     Full: "f",
     Context: "c",
     OutlineOf: "o",
+    SpeechesPage: "l",
     SectionPage: "s",
     Admin: "a",
 }

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from index import Outline, OutlineNode, SearchResult, SpeechInfo, clean_display
 
 from . import callbacks as cb
+from .render import SPEECHES_PER_PAGE
 
 PAGE_SIZE = 3
 _LABEL = 18  # characters of a section title on a button
@@ -38,11 +39,26 @@ def answer(result: SearchResult, query_id: int | None) -> InlineKeyboardMarkup |
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def speeches(items: Sequence[SpeechInfo]) -> InlineKeyboardMarkup:
-    """One button per speech, opening its outline."""
-    return InlineKeyboardMarkup(
-        [[_button(f"{s.number}. {_short(s.title, 28)}", cb.OutlineOf(s.number))] for s in items]
-    )
+def speech_pages(n_speeches: int) -> int:
+    """How many pages the list of ``n_speeches`` speeches takes (at least one)."""
+    return max(1, -(-n_speeches // SPEECHES_PER_PAGE))
+
+
+def speeches(items: Sequence[SpeechInfo], page: int = 0) -> InlineKeyboardMarkup:
+    """One button per speech on ``page``, opening its outline; previous/next page buttons."""
+    start = page * SPEECHES_PER_PAGE
+    rows = [
+        [_button(f"{s.number}. {_short(s.title, 28)}", cb.OutlineOf(s.number))]
+        for s in items[start : start + SPEECHES_PER_PAGE]
+    ]
+    nav = []
+    if page > 0:
+        nav.append(_button("◀ 上一页", cb.SpeechesPage(page - 1)))
+    if page + 1 < speech_pages(len(items)):
+        nav.append(_button("下一页 ▶", cb.SpeechesPage(page + 1)))
+    if nav:
+        rows.append(nav)
+    return InlineKeyboardMarkup(rows)
 
 
 def outline(tree: Outline) -> InlineKeyboardMarkup:

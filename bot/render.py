@@ -24,6 +24,9 @@ PASSAGE_BUDGET = 320
 ELLIPSIS = "…"
 #: Characters of a speech or section title shown in an answer (real ones are far shorter).
 TITLE_BUDGET = 120
+#: Speeches per page of /outline's list: Telegram shows about 100 buttons at most, and a long
+#: column of them is hard to use on a phone.
+SPEECHES_PER_PAGE = 20
 
 # What cannot be sent at all: C0 controls other than tab and line breaks (NUL among them), and
 # lone surrogates, which have no UTF-8 form (PTB's JSON encoding would raise).
@@ -132,15 +135,22 @@ def nothing_found(query: str, reason: str, *, english: bool = False) -> str:
     )
 
 
-def speech_list(speeches: Sequence[SpeechInfo]) -> str:
-    """The speeches, numbered."""
+def speech_list(
+    speeches: Sequence[SpeechInfo], page: int = 0, per_page: int = SPEECHES_PER_PAGE
+) -> str:
+    """The speeches on ``page``, numbered, with the page count when there is more than one."""
     if not speeches:
         return "索引中还没有讲话。"
+    pages = max(1, -(-len(speeches) // per_page))
+    shown = speeches[page * per_page : (page + 1) * per_page]
     lines = [
-        f"{s.number}. {esc(_short(s.title, TITLE_BUDGET))}（{s.n_paragraphs} 段）" for s in speeches
+        f"{s.number}. {esc(_short(s.title, TITLE_BUDGET))}（{s.n_paragraphs} 段）" for s in shown
     ]
+    head = "<b>讲话目录</b>"
+    if pages > 1:
+        head += f"（第 {page + 1}/{pages} 页，共 {len(speeches)} 篇）"
     return fit(
-        "<b>讲话目录</b>\n" + "\n".join(lines),
+        head + "\n" + "\n".join(lines),
         suffix="\n\n点按下方按钮查看提纲，或发送 /outline 编号。",
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import chain
 from typing import Any, NamedTuple
@@ -24,6 +24,14 @@ from ._arrays import radix_order as _radix_order
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
+
+#: Term frequencies are stored in one byte (a million paragraphs hold ~117M postings); a posting
+#: at the cap finds its true frequency in the overflow table.
+TF_CAP = 255
+
+
+def _no_overflow() -> I64:
+    return np.zeros(0, dtype=np.int64)
 
 
 class Variant(StrEnum):
@@ -66,8 +74,41 @@ class Postings:
     terms: tuple[str, ...]
     indptr: I64  # postings of term i are rows[indptr[i]:indptr[i+1]]
     rows: npt.NDArray[np.int32]  # paragraph rows, ascending within each term
-    tfs: npt.NDArray[np.uint16]  # term frequency of each posting
+    tfs: npt.NDArray[np.uint8]  # term frequency of each posting, capped at TF_CAP
     doc_len: npt.NDArray[np.int32]
+    big_at: I64 = field(default_factory=_no_overflow)  # postings whose tf ≥ TF_CAP, ascending
+    big_tf: I64 = field(default_factory=_no_overflow)  # their true term frequencies
+
+    @classmethod
+    def with_tfs(
+        cls,
+        terms: tuple[str, ...],
+        indptr: I64,
+        rows: npt.NDArray[np.int32],
+        tfs: npt.NDArray[np.integer[Any]],
+        doc_len: npt.NDArray[np.int32],
+    ) -> Postings:
+        """Postings from uncapped term frequencies (an older database's uint16 array)."""
+        big_at = np.flatnonzero(tfs >= TF_CAP).astype(np.int64)
+        capped = np.minimum(tfs, TF_CAP).astype(np.uint8)
+        return cls(terms, indptr, rows, capped, doc_len, big_at, tfs[big_at].astype(np.int64))
+
+    def tf_at(self, at: I64) -> F64:
+        """The exact term frequencies of the postings at positions ``at``."""
+        tf = self.tfs[at].astype(np.float64)
+        if len(self.big_at):
+            capped = np.flatnonzero(tf == TF_CAP)
+            if len(capped):
+                tf[capped] = self.big_tf[np.searchsorted(self.big_at, at[capped])]
+        return tf
+
+    def tf_range(self, lo: int, hi: int) -> F64:
+        """The exact term frequencies of postings ``lo`` to ``hi``."""
+        tf = self.tfs[lo:hi].astype(np.float64)
+        if len(self.big_at):
+            a, b = np.searchsorted(self.big_at, [lo, hi])
+            tf[self.big_at[a:b] - lo] = self.big_tf[a:b]
+        return tf
 
     @classmethod
     def from_documents(cls, documents: Sequence[Sequence[str]], chunk: int = 1 << 14) -> Postings:
@@ -114,7 +155,8 @@ class Postings:
         indptr = np.zeros(len(terms) + 1, dtype=np.int64)
         np.cumsum(df, out=indptr[1:])
         all_rows = np.empty(int(indptr[-1]), dtype=np.int32)
-        tfs = np.empty(int(indptr[-1]), dtype=np.uint16)
+        tfs = np.empty(int(indptr[-1]), dtype=np.uint8)
+        big: list[tuple[I64, I64]] = []
         cursor = indptr[:-1].copy()
         for term_ids, part_rows, tf in parts:
             # A chunk holds each term's postings once, contiguous and in row order: place each
@@ -125,9 +167,17 @@ class Postings:
             offset = np.arange(len(term_ids), dtype=np.int64) - np.repeat(starts, sizes)
             dest = cursor[sorted_terms] + offset
             all_rows[dest] = part_rows
-            tfs[dest] = np.minimum(tf, 65535)
+            tfs[dest] = np.minimum(tf, TF_CAP)
+            over = tf >= TF_CAP
+            if over.any():
+                big.append((dest[over], tf[over]))
             cursor[sorted_terms[starts]] += sizes
-        return cls(terms, indptr, all_rows, tfs, doc_len.astype(np.int32))
+        big_at, big_tf = _no_overflow(), _no_overflow()
+        if big:
+            big_at, big_tf = np.concatenate([a for a, _ in big]), np.concatenate([t for _, t in big])
+            order = np.argsort(big_at)
+            big_at, big_tf = big_at[order], big_tf[order].astype(np.int64)
+        return cls(terms, indptr, all_rows, tfs, doc_len.astype(np.int32), big_at, big_tf)
 
 
 class BM25:
@@ -193,7 +243,7 @@ class BM25:
         term_of = np.repeat(np.arange(len(self.df), dtype=np.int64), self.df)
         for lo in range(0, len(out), block):
             hi = min(lo + block, len(out))
-            tf = postings.tfs[lo:hi].astype(np.float64)
+            tf = postings.tf_range(lo, hi)
             exact = self._formula(self.idf[term_of[lo:hi]], tf, postings.rows[lo:hi])
             if len(exact) and float(np.abs(exact).max()) > _FLOAT16_SAFE:
                 return self._all_contributions_f32(term_of, block)
@@ -208,7 +258,7 @@ class BM25:
         self._zero_weight[:] = False
         for lo in range(0, len(out), block):
             hi = min(lo + block, len(out))
-            tf = postings.tfs[lo:hi].astype(np.float64)
+            tf = postings.tf_range(lo, hi)
             out[lo:hi] = exact = self._formula(self.idf[term_of[lo:hi]], tf, postings.rows[lo:hi])
             self._zero_weight[term_of[lo:hi][exact == 0]] = True
         return out
@@ -295,7 +345,7 @@ class BM25:
             pos = np.searchsorted(term_rows, rows)
             pos_clipped = np.minimum(pos, len(term_rows) - 1)
             present = term_rows[pos_clipped] == rows
-            tf = np.where(present, self.postings.tfs[sl][pos_clipped], 0).astype(np.float64)
+            tf = np.where(present, self.postings.tf_at(pos_clipped + sl.start), 0.0)
             contribution = self._formula(np.full(len(rows), self.idf[term]), tf, rows)
             for _ in range(count):
                 scores += contribution

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -97,11 +98,14 @@ class Snapshot:
                 "SELECT coalesce(finished_at, started_at) FROM generations WHERE id = ?", (gen,)
             )
         ).fetchone()
-        numbers = np.asarray(row_speech, dtype=np.int32)
-        ranges: dict[int, tuple[int, int]] = {}
-        for number in speeches:
-            lo, hi = np.searchsorted(numbers, [number, number + 1])
-            ranges[number] = (int(lo), int(hi))
+        # One vectorised search: per speech, searching the int32 rows with Python ints cast all
+        # of them to int64 each time (0.8 s for 5,000 speeches over a million rows).
+        numbers = np.asarray(row_speech, dtype=np.int64)
+        keys = np.fromiter(speeches, dtype=np.int64, count=len(speeches))
+        lows, highs = np.searchsorted(numbers, keys), np.searchsorted(numbers, keys + 1)
+        ranges = {
+            int(n): (int(lo), int(hi)) for n, lo, hi in zip(keys, lows, highs, strict=True)
+        }
         return cls(
             generation=gen,
             bm25=bm25,
@@ -185,10 +189,26 @@ def _contributions(
 
 
 async def _load_blobs(db: aiosqlite.Connection, gen: int) -> dict[str, bytes]:
-    rows = await (
-        await db.execute("SELECT name, data FROM index_arrays WHERE gen = ?", (gen,))
-    ).fetchall()
-    return {str(name): data for name, data in rows}
+    # Incremental blob I/O copies each array once; a SELECT copies it twice (SQLite's buffer,
+    # then Python's bytes): ~1 s less at a million paragraphs. It must run on aiosqlite's thread.
+    run: Any = getattr(db, "_execute", None)
+    if run is None:
+        rows = await (
+            await db.execute("SELECT name, data FROM index_arrays WHERE gen = ?", (gen,))
+        ).fetchall()
+        return {str(name): data for name, data in rows}
+    found: dict[str, bytes] = await run(lambda: _read_blobs(db._conn, gen))
+    return found
+
+
+def _read_blobs(conn: sqlite3.Connection, gen: int) -> dict[str, bytes]:
+    """Every array of ``gen``, read through ``Connection.blobopen``."""
+    found: dict[str, bytes] = {}
+    rows = conn.execute("SELECT rowid, name FROM index_arrays WHERE gen = ?", (gen,)).fetchall()
+    for rowid, name in rows:
+        with conn.blobopen("index_arrays", "data", rowid, readonly=True) as blob:
+            found[str(name)] = blob.read()
+    return found
 
 
 def _arrays(blobs: dict[str, bytes], gen: int) -> dict[str, npt.NDArray[Any]]:

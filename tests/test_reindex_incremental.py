@@ -5,7 +5,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import numpy as np
+
 from index import BM25, IndexConfig, SearchIndex
+from index._queries import _own_ordinals
+from index._schema import VISIBLE
 from index._synth import source, write_corpus
 
 
@@ -83,3 +87,27 @@ async def test_a_database_with_two_byte_term_frequencies_still_loads_and_scores_
         assert [index.snapshot.bm25.top(q, 10) for q in queries] == expected
     finally:
         await index.shutdown()
+
+
+async def test_section_ordinals_read_from_the_id_index_equal_sqlites_after_a_change(
+    index: SearchIndex, corpus_dir: Path
+) -> None:
+    # Changed speeches get new, higher paragraph ids: rows are no longer in id order.
+    _append_paragraph(corpus_dir)
+    await index.reindex()
+    snap = index.snapshot
+    db = index._db()
+    rows = await (
+        await db.execute(
+            f"SELECT s.number, sec.id, (SELECT min(p.ordinal) FROM paragraphs p"
+            f" WHERE p.section_id = sec.id), (SELECT max(p.ordinal) FROM paragraphs p"
+            f" WHERE p.section_id = sec.id) FROM sections sec JOIN speeches s"
+            f" ON s.id = sec.speech_id WHERE {VISIBLE}",
+            {"gen": snap.generation},
+        )
+    ).fetchall()
+    expected = {(r[0], r[1]): (r[2], r[3]) for r in rows if r[2] is not None}
+    assert len(expected) > 10
+    assert not bool((np.diff(snap.paragraph_ids) > 0).all())
+    found = await _own_ordinals(db, snap, [(int(r[1]), int(r[0])) for r in rows])
+    assert found == expected

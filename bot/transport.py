@@ -18,7 +18,7 @@ class BoundedHTTPXRequest(HTTPXRequest):
     nothing and never runs into httpx's pool timeout.
     """
 
-    def __init__(self, connection_pool_size: int, **kwargs: Any) -> None:
+    def __init__(self, connection_pool_size: int = 256, **kwargs: Any) -> None:
         super().__init__(connection_pool_size=connection_pool_size, **kwargs)
         self._slots = asyncio.Semaphore(connection_pool_size)
 

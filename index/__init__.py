@@ -56,7 +56,6 @@ __all__ = [
     "corpus_terms",
     "highlight_spans",
     "inspect_database",
-
     "is_read_only",
     "normalize",
     "read_only_uri",

@@ -33,7 +33,10 @@ def _bad_files(folder: Path) -> dict[str, str]:
             SPEECH[:1500].encode("utf-8") + SPEECH[1500:3000].encode("gbk"),
             UNDECODABLE,
         ),
-        "11-shift-jis.txt": (("会議の議事録です。日本語のテキスト。\n" * 80).encode("shift_jis"), UNDECODABLE),
+        "11-shift-jis.txt": (
+            ("会議の議事録です。日本語のテキスト。\n" * 80).encode("shift_jis"),
+            UNDECODABLE,
+        ),
         "12-utf8-read-as-latin1.txt": (
             SPEECH[:3000].encode("utf-8").decode("latin-1").encode("utf-8"),
             "wrongly encoded text",
@@ -119,7 +122,10 @@ async def test_bot_reindex_summary_names_each_skipped_file_and_why(
     since = bot.api.mark()
     bot.api.send_message("/reindex", user=ADMIN)
     final = await bot.api.wait_for(
-        "editMessageText", lambda c: "✅" in c["text"] or "❌" in c["text"], since=since, timeout=120
+        "editMessageText",
+        lambda c: "✅" in c["text"] or "❌" in c["text"],
+        since=since,
+        timeout=120,
     )
     text = assert_valid_telegram_html(final["text"])  # file names are escaped
     assert "跳过 8 个" in text and "讲话 5 篇" in text

@@ -105,7 +105,10 @@ async def _reindex(bot: RunningBot) -> str:
     since = bot.api.mark()
     bot.api.send_message("/reindex", user=ADMIN)
     final = await bot.api.wait_for(
-        "editMessageText", lambda c: "✅" in c["text"] or "❌" in c["text"], since=since, timeout=120
+        "editMessageText",
+        lambda c: "✅" in c["text"] or "❌" in c["text"],
+        since=since,
+        timeout=120,
     )
     await bot.api.settle()
     return assert_valid_telegram_html(final["text"])

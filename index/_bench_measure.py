@@ -42,6 +42,8 @@ def index_bytes(bm25: BM25) -> int:
         p.indptr,
         p.rows,
         p.tfs,
+        p.big_at,
+        p.big_tf,
         p.doc_len,
         bm25.df,
         bm25.idf,

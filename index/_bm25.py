@@ -9,9 +9,9 @@ so rankings and scores equal rank-bm25's (to float rounding) while memory stays 
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import chain
 from typing import Any, NamedTuple
@@ -24,6 +24,14 @@ from ._arrays import radix_order as _radix_order
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
+
+#: Term frequencies are stored in one byte (a million paragraphs hold ~117M postings); a posting
+#: at the cap finds its true frequency in the overflow table.
+TF_CAP = 255
+
+
+def _no_overflow() -> I64:
+    return np.zeros(0, dtype=np.int64)
 
 
 class Variant(StrEnum):
@@ -66,8 +74,41 @@ class Postings:
     terms: tuple[str, ...]
     indptr: I64  # postings of term i are rows[indptr[i]:indptr[i+1]]
     rows: npt.NDArray[np.int32]  # paragraph rows, ascending within each term
-    tfs: npt.NDArray[np.uint16]  # term frequency of each posting
+    tfs: npt.NDArray[np.uint8]  # term frequency of each posting, capped at TF_CAP
     doc_len: npt.NDArray[np.int32]
+    big_at: I64 = field(default_factory=_no_overflow)  # postings whose tf ≥ TF_CAP, ascending
+    big_tf: I64 = field(default_factory=_no_overflow)  # their true term frequencies
+
+    @classmethod
+    def with_tfs(
+        cls,
+        terms: tuple[str, ...],
+        indptr: I64,
+        rows: npt.NDArray[np.int32],
+        tfs: npt.NDArray[np.integer[Any]],
+        doc_len: npt.NDArray[np.int32],
+    ) -> Postings:
+        """Postings from uncapped term frequencies (an older database's uint16 array)."""
+        big_at = np.flatnonzero(tfs >= TF_CAP).astype(np.int64)
+        capped = np.minimum(tfs, TF_CAP).astype(np.uint8)
+        return cls(terms, indptr, rows, capped, doc_len, big_at, tfs[big_at].astype(np.int64))
+
+    def tf_at(self, at: I64) -> F64:
+        """The exact term frequencies of the postings at positions ``at``."""
+        tf = self.tfs[at].astype(np.float64)
+        if len(self.big_at):
+            capped = np.flatnonzero(tf == TF_CAP)
+            if len(capped):
+                tf[capped] = self.big_tf[np.searchsorted(self.big_at, at[capped])]
+        return tf
+
+    def tf_range(self, lo: int, hi: int) -> F64:
+        """The exact term frequencies of postings ``lo`` to ``hi``."""
+        tf = self.tfs[lo:hi].astype(np.float64)
+        if len(self.big_at):
+            a, b = np.searchsorted(self.big_at, [lo, hi])
+            tf[self.big_at[a:b] - lo] = self.big_tf[a:b]
+        return tf
 
     @classmethod
     def from_documents(cls, documents: Sequence[Sequence[str]], chunk: int = 1 << 14) -> Postings:
@@ -79,7 +120,9 @@ class Postings:
     @classmethod
     def from_chunks(cls, chunks: Iterable[Sequence[Sequence[str]]]) -> Postings:
         """Build postings from consecutive blocks of token lists (only one block in memory)."""
-        vocab: dict[str, int] = {}
+        # A missing term gets the next id as it is looked up: one pass over the tokens per block.
+        vocab: defaultdict[str, int] = defaultdict()
+        vocab.default_factory = vocab.__len__
         lengths: list[I64] = []
         # Per chunk: term id, row and tf of each posting, ordered by (term id, row).
         parts: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], I64]] = []
@@ -87,11 +130,10 @@ class Postings:
         for block in chunks:
             block_len = np.fromiter(map(len, block), dtype=np.int64, count=len(block))
             lengths.append(block_len)
-            flat = list(chain.from_iterable(block))
-            new = [t for t in dict.fromkeys(flat) if t not in vocab]
-            vocab.update(zip(new, range(len(vocab), len(vocab) + len(new)), strict=True))
-            ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int32, count=len(flat))
-            del flat
+            count = int(block_len.sum())
+            ids = np.fromiter(
+                map(vocab.__getitem__, chain.from_iterable(block)), dtype=np.int32, count=count
+            )
             rows = np.repeat(np.arange(start, start + len(block), dtype=np.int32), block_len)
             start += len(block)
             order = _radix_order(ids, len(vocab))
@@ -114,7 +156,8 @@ class Postings:
         indptr = np.zeros(len(terms) + 1, dtype=np.int64)
         np.cumsum(df, out=indptr[1:])
         all_rows = np.empty(int(indptr[-1]), dtype=np.int32)
-        tfs = np.empty(int(indptr[-1]), dtype=np.uint16)
+        tfs = np.empty(int(indptr[-1]), dtype=np.uint8)
+        big: list[tuple[I64, I64]] = []
         cursor = indptr[:-1].copy()
         for term_ids, part_rows, tf in parts:
             # A chunk holds each term's postings once, contiguous and in row order: place each
@@ -125,9 +168,17 @@ class Postings:
             offset = np.arange(len(term_ids), dtype=np.int64) - np.repeat(starts, sizes)
             dest = cursor[sorted_terms] + offset
             all_rows[dest] = part_rows
-            tfs[dest] = np.minimum(tf, 65535)
+            tfs[dest] = np.minimum(tf, TF_CAP)
+            over = tf >= TF_CAP
+            if over.any():
+                big.append((dest[over], tf[over]))
             cursor[sorted_terms[starts]] += sizes
-        return cls(terms, indptr, all_rows, tfs, doc_len.astype(np.int32))
+        big_at, big_tf = _no_overflow(), _no_overflow()
+        if big:
+            big_at, big_tf = np.concatenate([a for a, _ in big]), np.concatenate([t for _, t in big])
+            order = np.argsort(big_at)
+            big_at, big_tf = big_at[order], big_tf[order].astype(np.int64)
+        return cls(terms, indptr, all_rows, tfs, doc_len.astype(np.int32), big_at, big_tf)
 
 
 class BM25:
@@ -190,28 +241,36 @@ class BM25:
         """
         postings = self.postings
         out = np.empty(len(postings.rows), dtype=np.float16)
-        term_of = np.repeat(np.arange(len(self.df), dtype=np.int64), self.df)
         for lo in range(0, len(out), block):
             hi = min(lo + block, len(out))
-            tf = postings.tfs[lo:hi].astype(np.float64)
-            exact = self._formula(self.idf[term_of[lo:hi]], tf, postings.rows[lo:hi])
+            tf, term_of = postings.tf_range(lo, hi), self._term_of(lo, hi)
+            exact = self._formula(self.idf[term_of], tf, postings.rows[lo:hi])
             if len(exact) and float(np.abs(exact).max()) > _FLOAT16_SAFE:
-                return self._all_contributions_f32(term_of, block)
+                return self._all_contributions_f32(block)
             out[lo:hi] = exact
             # float16 rounds magnitudes up to half its smallest subnormal to zero.
-            self._zero_weight[term_of[lo:hi][np.abs(exact) <= 2.0**-25]] = True
+            self._zero_weight[term_of[np.abs(exact) <= 2.0**-25]] = True
         return out
 
-    def _all_contributions_f32(self, term_of: I64, block: int) -> npt.NDArray[np.float32]:
+    def _all_contributions_f32(self, block: int) -> npt.NDArray[np.float32]:
         postings = self.postings
         out = np.empty(len(postings.rows), dtype=np.float32)
         self._zero_weight[:] = False
         for lo in range(0, len(out), block):
             hi = min(lo + block, len(out))
-            tf = postings.tfs[lo:hi].astype(np.float64)
-            out[lo:hi] = exact = self._formula(self.idf[term_of[lo:hi]], tf, postings.rows[lo:hi])
-            self._zero_weight[term_of[lo:hi][exact == 0]] = True
+            tf, term_of = postings.tf_range(lo, hi), self._term_of(lo, hi)
+            out[lo:hi] = exact = self._formula(self.idf[term_of], tf, postings.rows[lo:hi])
+            self._zero_weight[term_of[exact == 0]] = True
         return out
+
+    def _term_of(self, lo: int, hi: int) -> I64:
+        """The term of each posting from ``lo`` to ``hi`` (for the whole index at once, that
+        array would take 8 bytes a posting: ~0.9 GB at a million paragraphs)."""
+        indptr = self.postings.indptr
+        first = int(np.searchsorted(indptr, lo, side="right")) - 1
+        last = int(np.searchsorted(indptr, hi, side="left"))
+        sizes: I64 = np.diff(np.clip(indptr[first : last + 1], lo, hi)).astype(np.int64)
+        return np.repeat(np.arange(first, last, dtype=np.int64), sizes)
 
     def _formula(self, idf: F64, tf: F64, rows: npt.NDArray[np.int32] | I64) -> F64:
         p, norm = self.params, self._norm[rows]
@@ -295,7 +354,7 @@ class BM25:
             pos = np.searchsorted(term_rows, rows)
             pos_clipped = np.minimum(pos, len(term_rows) - 1)
             present = term_rows[pos_clipped] == rows
-            tf = np.where(present, self.postings.tfs[sl][pos_clipped], 0).astype(np.float64)
+            tf = np.where(present, self.postings.tf_at(pos_clipped + sl.start), 0.0)
             contribution = self._formula(np.full(len(rows), self.idf[term]), tf, rows)
             for _ in range(count):
                 scores += contribution

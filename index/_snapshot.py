@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -23,11 +24,16 @@ if TYPE_CHECKING:
 _ARRAYS: dict[str, str] = {
     "indptr": "<i8",
     "rows": "<i4",
-    "tfs": "<u2",
+    "tfs8": "|u1",  # term frequencies capped at TF_CAP; the true ones of capped postings follow
+    "tf_big_at": "<i8",
+    "tf_big": "<i8",
     "doc_len": "<i4",
     "paragraph_ids": "<i8",
     "row_speech": "<i4",
 }
+#: Written by earlier versions: uncapped uint16 term frequencies instead of the three tf arrays.
+_LEGACY_TFS = "<u2"
+_REQUIRED = ("indptr", "rows", "doc_len", "paragraph_ids", "row_speech")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -92,11 +98,14 @@ class Snapshot:
                 "SELECT coalesce(finished_at, started_at) FROM generations WHERE id = ?", (gen,)
             )
         ).fetchone()
-        numbers = np.asarray(row_speech, dtype=np.int32)
-        ranges: dict[int, tuple[int, int]] = {}
-        for number in speeches:
-            lo, hi = np.searchsorted(numbers, [number, number + 1])
-            ranges[number] = (int(lo), int(hi))
+        # One vectorised search: per speech, searching the int32 rows with Python ints cast all
+        # of them to int64 each time (0.8 s for 5,000 speeches over a million rows).
+        numbers = np.asarray(row_speech, dtype=np.int64)
+        keys = np.fromiter(speeches, dtype=np.int64, count=len(speeches))
+        lows, highs = np.searchsorted(numbers, keys), np.searchsorted(numbers, keys + 1)
+        ranges = {
+            int(n): (int(lo), int(hi)) for n, lo, hi in zip(keys, lows, highs, strict=True)
+        }
         return cls(
             generation=gen,
             bm25=bm25,
@@ -137,28 +146,18 @@ class Snapshot:
             ),
             heading_weight=int(params["heading_weight"]),
         )
-        arrays = await _load_arrays(db, gen)
-        terms_blob = await (
-            await db.execute(
-                "SELECT data FROM index_arrays WHERE gen = ? AND name = 'terms'", (gen,)
-            )
-        ).fetchone()
-        text = bytes(terms_blob[0]).decode("utf-8") if terms_blob else ""
+        blobs = await _load_blobs(db, gen)
+        arrays = _arrays(blobs, gen)
+        text = bytes(blobs.pop("terms", b"")).decode("utf-8")
         terms = tuple(text.split("\n")) if text else ()
-        postings = Postings(
-            terms, arrays["indptr"], arrays["rows"], arrays["tfs"], arrays["doc_len"]
-        )
+        postings = _postings(terms, arrays)
         if tokenizer is None or not tokenizer.same_words(words):
-            engine = await (
-                await db.execute(
-                    "SELECT data FROM index_arrays WHERE gen = ? AND name = 'engine_words'", (gen,)
-                )
-            ).fetchone()
-            known = json.loads(bytes(engine[0]).decode("utf-8")) if engine else None
+            engine = blobs.get("engine_words")
+            known = json.loads(bytes(engine).decode("utf-8")) if engine else None
             tokenizer = Tokenizer(words, engine_words=known)
         tokenizer.initialize()
         # Stored contributions were computed with these postings and parameters at build time.
-        bm25 = BM25(postings, options.params, await _load_contributions(db, gen))
+        bm25 = BM25(postings, options.params, _contributions(blobs))
         return await cls.load_metadata(
             db,
             gen,
@@ -176,35 +175,62 @@ class Snapshot:
 _CONTRIBUTIONS = {"approx_f16": "<f2", "approx_f32": "<f4", "zero_weight": "|b1"}
 
 
-async def _load_contributions(
-    db: aiosqlite.Connection, gen: int
+def _contributions(
+    blobs: dict[str, bytes],
 ) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_]] | None:
-    marks = ",".join("?" * len(_CONTRIBUTIONS))
-    rows = await (
-        await db.execute(
-            f"SELECT name, data FROM index_arrays WHERE gen = ? AND name IN ({marks})",
-            (gen, *_CONTRIBUTIONS),
-        )
-    ).fetchall()
-    found = {name: np.frombuffer(data, dtype=_CONTRIBUTIONS[name]) for name, data in rows}
+    found = {
+        name: np.frombuffer(blobs[name], dtype=dtype)
+        for name, dtype in _CONTRIBUTIONS.items()
+        if name in blobs
+    }
     approx = found.get("approx_f16", found.get("approx_f32"))
     zero = found.get("zero_weight")
     return None if approx is None or zero is None else (approx, zero)
 
 
-async def _load_arrays(db: aiosqlite.Connection, gen: int) -> dict[str, npt.NDArray[Any]]:
-    rows = await (
-        await db.execute(
-            "SELECT name, data FROM index_arrays WHERE gen = ?"
-            " AND name NOT IN ('terms', 'engine_words', 'approx_f16', 'approx_f32', 'zero_weight')",
-            (gen,),
-        )
-    ).fetchall()
-    found = {name: np.frombuffer(bytes(data), dtype=_ARRAYS[name]) for name, data in rows}
-    missing = set(_ARRAYS) - set(found)
+async def _load_blobs(db: aiosqlite.Connection, gen: int) -> dict[str, bytes]:
+    # Incremental blob I/O copies each array once; a SELECT copies it twice (SQLite's buffer,
+    # then Python's bytes): ~1 s less at a million paragraphs. It must run on aiosqlite's thread.
+    run: Any = getattr(db, "_execute", None)
+    if run is None:
+        rows = await (
+            await db.execute("SELECT name, data FROM index_arrays WHERE gen = ?", (gen,))
+        ).fetchall()
+        return {str(name): data for name, data in rows}
+    found: dict[str, bytes] = await run(lambda: _read_blobs(db._conn, gen))
+    return found
+
+
+def _read_blobs(conn: sqlite3.Connection, gen: int) -> dict[str, bytes]:
+    """Every array of ``gen``, read through ``Connection.blobopen``."""
+    found: dict[str, bytes] = {}
+    rows = conn.execute("SELECT rowid, name FROM index_arrays WHERE gen = ?", (gen,)).fetchall()
+    for rowid, name in rows:
+        with conn.blobopen("index_arrays", "data", rowid, readonly=True) as blob:
+            found[str(name)] = blob.read()
+    return found
+
+
+def _arrays(blobs: dict[str, bytes], gen: int) -> dict[str, npt.NDArray[Any]]:
+    # np.frombuffer shares the fetched bytes: no copy of the (gigabyte-sized) arrays.
+    found = {name: np.frombuffer(blobs[name], dtype=t) for name, t in _ARRAYS.items() if name in blobs}
+    if "tfs8" not in found and "tfs" in blobs:
+        found["tfs"] = np.frombuffer(blobs["tfs"], dtype=_LEGACY_TFS)
+    missing = [n for n in _REQUIRED if n not in found]
+    if "tfs8" not in found and "tfs" not in found:
+        missing.append("tfs8")
     if missing:
         raise LookupError(f"generation {gen} lacks arrays: {', '.join(sorted(missing))}")
     return found
+
+
+def _postings(terms: tuple[str, ...], a: dict[str, npt.NDArray[Any]]) -> Postings:
+    if "tfs8" not in a:
+        return Postings.with_tfs(terms, a["indptr"], a["rows"], a["tfs"], a["doc_len"])
+    big_at, big_tf = a.get("tf_big_at"), a.get("tf_big")
+    if big_at is None or big_tf is None:
+        big_at = big_tf = np.zeros(0, dtype=np.int64)
+    return Postings(terms, a["indptr"], a["rows"], a["tfs8"], a["doc_len"], big_at, big_tf)
 
 
 async def save_arrays(
@@ -221,7 +247,9 @@ async def save_arrays(
     arrays = {
         "indptr": postings.indptr,
         "rows": postings.rows,
-        "tfs": postings.tfs,
+        "tfs8": postings.tfs,
+        "tf_big_at": postings.big_at,
+        "tf_big": postings.big_tf,
         "doc_len": postings.doc_len,
         "paragraph_ids": np.asarray(paragraph_ids),
         "row_speech": np.asarray(row_speech),

@@ -146,3 +146,25 @@ def test_postings_do_not_depend_on_the_chunk_size() -> None:
     assert whole.terms == chunked.terms
     for name in ("indptr", "rows", "tfs", "doc_len"):
         assert np.array_equal(getattr(whole, name), getattr(chunked, name)), name
+
+
+@pytest.mark.parametrize("variant", list(Variant))
+def test_term_frequencies_above_one_byte_score_like_rank_bm25(variant: Variant) -> None:
+    # Term frequencies are stored in one byte; larger ones (even above uint16) must stay exact.
+    docs, _ = _random_corpus(seed=13, n_docs=400)
+    for row, (term, tf) in enumerate([("w1", 254), ("w1", 255), ("w2", 256), ("w1", 70_000)]):
+        docs[row * 50] = docs[row * 50] + [term] * tf
+    postings = Postings.from_documents(docs, chunk=64)
+    assert len(postings.big_at) == sum(d.count(t) >= 255 for d in docs for t in set(d)) >= 3
+    ours = BM25(postings, BM25Params(variant=variant))
+    ref = REFERENCE[variant](docs)
+    for query in (["w1"], ["w2"], ["w1", "w2", "w3"], ["w2", "w2"]):
+        got, _ = ours.top(query, 10)
+        assert_same_top(got, ref.get_scores(query))
+    for i in range(len(postings.terms)):
+        lo, hi = int(postings.indptr[i]), int(postings.indptr[i + 1])
+        exact = postings.tf_range(lo, hi)
+        assert np.array_equal(exact, postings.tf_at(np.arange(lo, hi, dtype=np.int64)))
+        rows = postings.rows[lo:hi]
+        term = postings.terms[i]
+        assert list(exact) == [docs[r].count(term) for r in rows]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
+import numpy as np
+
 from index import BM25, IndexConfig, SearchIndex
+from index._queries import _own_ordinals
+from index._schema import VISIBLE
 from index._synth import source, write_corpus
 
 
@@ -53,3 +58,56 @@ async def test_stored_contributions_score_like_freshly_computed_ones(index: Sear
     assert loaded.stored_contributions()[0].dtype == fresh.stored_contributions()[0].dtype
     for query in (["基层", "党组织"], ["意识形态", "责任制", "落实"], ["党"]):
         assert loaded.top(query, 10) == fresh.top(query, 10)
+
+
+async def test_a_database_with_two_byte_term_frequencies_still_loads_and_scores_the_same(
+    db_path: Path, corpus_dir: Path
+) -> None:
+    config = IndexConfig(db_path=db_path, corpus_dir=corpus_dir, auto_build=False)
+    queries = (["基层", "党组织"], ["意识形态", "责任制", "落实"], ["党"])
+    index = SearchIndex(config)
+    await index.initialize()
+    try:
+        expected = [index.snapshot.bm25.top(q, 10) for q in queries]
+        tfs = index.snapshot.bm25.postings.tf_range(0, len(index.snapshot.bm25.postings.rows))
+    finally:
+        await index.shutdown()
+    # Earlier versions stored every term frequency as uint16 under the name "tfs".
+    with sqlite3.connect(db_path) as db:
+        gone = db.execute("DELETE FROM index_arrays WHERE name IN ('tfs8', 'tf_big_at', 'tf_big')")
+        assert gone.rowcount == 3
+        db.execute(
+            "INSERT INTO index_arrays (gen, name, data) SELECT CAST(value AS INTEGER), 'tfs', ?"
+            " FROM meta WHERE key = 'active_generation'",
+            (tfs.astype("<u2").tobytes(),),
+        )
+    index = SearchIndex(config)
+    await index.initialize()
+    try:
+        assert [index.snapshot.bm25.top(q, 10) for q in queries] == expected
+    finally:
+        await index.shutdown()
+
+
+async def test_section_ordinals_read_from_the_id_index_equal_sqlites_after_a_change(
+    index: SearchIndex, corpus_dir: Path
+) -> None:
+    # Changed speeches get new, higher paragraph ids: rows are no longer in id order.
+    _append_paragraph(corpus_dir)
+    await index.reindex()
+    snap = index.snapshot
+    db = index._db()
+    rows = await (
+        await db.execute(
+            f"SELECT s.number, sec.id, (SELECT min(p.ordinal) FROM paragraphs p"
+            f" WHERE p.section_id = sec.id), (SELECT max(p.ordinal) FROM paragraphs p"
+            f" WHERE p.section_id = sec.id) FROM sections sec JOIN speeches s"
+            f" ON s.id = sec.speech_id WHERE {VISIBLE}",
+            {"gen": snap.generation},
+        )
+    ).fetchall()
+    expected = {(r[0], r[1]): (r[2], r[3]) for r in rows if r[2] is not None}
+    assert len(expected) > 10
+    assert not bool((np.diff(snap.paragraph_ids) > 0).all())
+    found = await _own_ordinals(db, snap, [(int(r[1]), int(r[0])) for r in rows])
+    assert found == expected

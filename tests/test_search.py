@@ -30,9 +30,8 @@ def _documents(bm25: BM25) -> list[list[str]]:
     p = bm25.postings
     docs: list[list[str]] = [[] for _ in range(bm25.n_docs)]
     for i, term in enumerate(p.terms):
-        for row, tf in zip(
-            p.rows[p.indptr[i] : p.indptr[i + 1]], p.tfs[p.indptr[i] : p.indptr[i + 1]], strict=True
-        ):
+        lo, hi = int(p.indptr[i]), int(p.indptr[i + 1])
+        for row, tf in zip(p.rows[lo:hi], p.tf_range(lo, hi), strict=True):
             docs[int(row)] += [term] * int(tf)
     return docs
 

@@ -7,11 +7,12 @@ Knows nothing of Telegram. The entry point is :class:`SearchIndex`::
     result = await index.search("如何发挥基层党组织战斗堡垒作用", k=3)
 """
 
-from ._bm25 import BM25, BM25Params, Postings, Scored, Variant
+from ._bm25 import BM25, BM25Params, Scored, Variant
 from ._build import BuildError, BuildOptions
 from ._health import DatabaseHealth, corpus_fingerprint, inspect_database
 from ._highlight import highlight_spans
 from ._normalize import clean_display, normalize
+from ._postings import Postings
 from ._rows import Progress
 from ._schema import SCHEMA_VERSION, SchemaError, is_read_only, read_only_uri
 from ._service import IndexConfig, IndexUnavailable, ReindexBusy, SearchIndex

@@ -17,7 +17,8 @@ import numpy as np
 import numpy.typing as npt
 from tqdm import tqdm
 
-from ._bm25 import BM25, BM25Params, Postings, Variant
+from ._bm25 import BM25, BM25Params, Variant
+from ._postings import Postings
 from ._synth import Source, token_documents, write_corpus
 from ._tokenize import Tokenizer
 

@@ -20,7 +20,8 @@ from corpus import (
     load_corpus,
 )
 
-from ._bm25 import BM25, BM25Params, Postings
+from ._bm25 import BM25, BM25Params
+from ._postings import Postings
 from ._rows import Progress, speech_texts, write_speeches
 from ._snapshot import Snapshot, save_arrays
 from ._tokenize import Tokenizer, corpus_terms

@@ -12,7 +12,8 @@ import aiosqlite
 import numpy as np
 import numpy.typing as npt
 
-from ._bm25 import BM25, BM25Params, Postings, Variant
+from ._bm25 import BM25, BM25Params, Variant
+from ._postings import Postings
 from ._schema import VISIBLE
 from ._tokenize import Tokenizer
 from ._types import SpeechInfo
@@ -103,9 +104,7 @@ class Snapshot:
         numbers = np.asarray(row_speech, dtype=np.int64)
         keys = np.fromiter(speeches, dtype=np.int64, count=len(speeches))
         lows, highs = np.searchsorted(numbers, keys), np.searchsorted(numbers, keys + 1)
-        ranges = {
-            int(n): (int(lo), int(hi)) for n, lo, hi in zip(keys, lows, highs, strict=True)
-        }
+        ranges = {int(n): (int(lo), int(hi)) for n, lo, hi in zip(keys, lows, highs, strict=True)}
         return cls(
             generation=gen,
             bm25=bm25,
@@ -213,7 +212,9 @@ def _read_blobs(conn: sqlite3.Connection, gen: int) -> dict[str, bytes]:
 
 def _arrays(blobs: dict[str, bytes], gen: int) -> dict[str, npt.NDArray[Any]]:
     # np.frombuffer shares the fetched bytes: no copy of the (gigabyte-sized) arrays.
-    found = {name: np.frombuffer(blobs[name], dtype=t) for name, t in _ARRAYS.items() if name in blobs}
+    found = {
+        name: np.frombuffer(blobs[name], dtype=t) for name, t in _ARRAYS.items() if name in blobs
+    }
     if "tfs8" not in found and "tfs" in blobs:
         found["tfs"] = np.frombuffer(blobs["tfs"], dtype=_LEGACY_TFS)
     missing = [n for n in _REQUIRED if n not in found]

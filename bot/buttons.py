@@ -120,7 +120,7 @@ async def _outline(query: CallbackQuery, context: Context, action: cb.OutlineOf)
 
 async def _speeches_page(query: CallbackQuery, context: Context, action: cb.SpeechesPage) -> None:
     speeches = await context.bot_data.index.speeches()
-    page = min(action.page, keyboards.speech_pages(len(speeches)) - 1)
+    page = min(action.page, render.speech_pages(len(speeches)) - 1)
     text = render.speech_list(speeches, page)
     await _edit(query, context, text, keyboards.speeches(speeches, page))
 

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from index import Outline, OutlineNode, SearchResult, SpeechInfo, clean_display
 
 from . import callbacks as cb
-from .render import SPEECHES_PER_PAGE
+from .render import SPEECHES_PER_PAGE, speech_pages
 
 PAGE_SIZE = 3
 _LABEL = 18  # characters of a section title on a button
@@ -37,11 +37,6 @@ def answer(result: SearchResult, query_id: int | None) -> InlineKeyboardMarkup |
     if paging:
         rows.append(paging)
     return InlineKeyboardMarkup(rows) if rows else None
-
-
-def speech_pages(n_speeches: int) -> int:
-    """How many pages the list of ``n_speeches`` speeches takes (at least one)."""
-    return max(1, -(-n_speeches // SPEECHES_PER_PAGE))
 
 
 def speeches(items: Sequence[SpeechInfo], page: int = 0) -> InlineKeyboardMarkup:

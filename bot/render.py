@@ -135,13 +135,18 @@ def nothing_found(query: str, reason: str, *, english: bool = False) -> str:
     )
 
 
+def speech_pages(n_speeches: int, per_page: int = SPEECHES_PER_PAGE) -> int:
+    """How many pages the list of ``n_speeches`` speeches takes (at least one)."""
+    return max(1, -(-n_speeches // per_page))
+
+
 def speech_list(
     speeches: Sequence[SpeechInfo], page: int = 0, per_page: int = SPEECHES_PER_PAGE
 ) -> str:
     """The speeches on ``page``, numbered, with the page count when there is more than one."""
     if not speeches:
         return "索引中还没有讲话。"
-    pages = max(1, -(-len(speeches) // per_page))
+    pages = speech_pages(len(speeches), per_page)
     shown = speeches[page * per_page : (page + 1) * per_page]
     lines = [
         f"{s.number}. {esc(_short(s.title, TITLE_BUDGET))}（{s.n_paragraphs} 段）" for s in shown

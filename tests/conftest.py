@@ -14,7 +14,7 @@ import pytest
 from bot.app import build_application, serve
 from bot.services import App
 from bot.settings import Settings
-from corpus import bundled_corpus_dir
+from corpus import bundled_corpus_dir, corpus_files
 from fakebotapi import Chat, FakeBotAPI, User
 from index import IndexConfig, SearchIndex
 
@@ -29,6 +29,11 @@ def corpus_dir(tmp_path: Path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(bundled_corpus_dir(), target)
     return target
+
+
+def corpus_snapshot(folder: Path) -> dict[str, bytes]:
+    """Every speech file in ``folder`` by name, with its bytes (to prove nothing changed)."""
+    return {p.name: p.read_bytes() for p in corpus_files(folder)}
 
 
 def change_a_speech(corpus_dir: Path) -> None:

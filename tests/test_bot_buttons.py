@@ -17,18 +17,10 @@ async def _answer(bot: RunningBot, text: str = "如何发挥基层党组织战�
     return await bot.api.wait_for("sendMessage", since=since, timeout=20)
 
 
-def button(bot: RunningBot, message, label: str) -> str:  # type: ignore[no-untyped-def]
-    for row in bot.api.buttons(message):
-        for text, data in row:
-            if text == label and data:
-                return data
-    raise AssertionError(f"no button {label!r} in {bot.api.buttons(message)!r}")
-
-
 async def test_more_results_edits_the_message_in_place(bot: RunningBot) -> None:
     answer = await _answer(bot)
     since = bot.api.mark()
-    bot.api.press_button(answer, button(bot, answer, "更多结果 ▶"), user=ALICE)
+    bot.api.press_button(answer, bot.api.button_data(answer, "更多结果 ▶"), user=ALICE)
     edit = await bot.api.wait_for("editMessageText", since=since, timeout=20)
     assert edit["message_id"] == answer.result["message_id"]
     text = assert_valid_telegram_html(edit["text"])
@@ -40,7 +32,7 @@ async def test_more_results_edits_the_message_in_place(bot: RunningBot) -> None:
 async def test_full_text_sends_the_whole_paragraph(bot: RunningBot) -> None:
     answer = await _answer(bot)
     since = bot.api.mark()
-    bot.api.press_button(answer, button(bot, answer, "1 全文"), user=ALICE)
+    bot.api.press_button(answer, bot.api.button_data(answer, "1 全文"), user=ALICE)
     sent = await bot.api.wait_for("sendMessage", since=since, timeout=20)
     text = assert_valid_telegram_html(sent["text"])
     assert "全文" in text and "…" not in text.split("\n", 2)[2][:-6]
@@ -49,7 +41,7 @@ async def test_full_text_sends_the_whole_paragraph(bot: RunningBot) -> None:
 async def test_context_shows_the_paragraphs_around_it(bot: RunningBot) -> None:
     answer = await _answer(bot)
     since = bot.api.mark()
-    bot.api.press_button(answer, button(bot, answer, "1 上下文"), user=ALICE)
+    bot.api.press_button(answer, bot.api.button_data(answer, "1 上下文"), user=ALICE)
     sent = await bot.api.wait_for("sendMessage", since=since, timeout=20)
     html = sent["text"]
     assert_valid_telegram_html(html)
@@ -59,7 +51,7 @@ async def test_context_shows_the_paragraphs_around_it(bot: RunningBot) -> None:
 async def test_outline_button_shows_the_speech_structure(bot: RunningBot) -> None:
     answer = await _answer(bot)
     since = bot.api.mark()
-    bot.api.press_button(answer, button(bot, answer, "1 大纲"), user=ALICE)
+    bot.api.press_button(answer, bot.api.button_data(answer, "1 大纲"), user=ALICE)
     sent = await bot.api.wait_for("sendMessage", since=since, timeout=20)
     text = assert_valid_telegram_html(sent["text"])
     assert "一、" in text or "一要" in text
@@ -74,13 +66,13 @@ async def test_outline_command_lists_speeches_as_buttons_then_sections(bot: Runn
     assert len(bot.api.buttons(listing)) == 5
     since = bot.api.mark()
     bot.api.press_button(
-        listing, button(bot, listing, bot.api.buttons(listing)[4][0][0]), user=ALICE
+        listing, bot.api.button_data(listing, bot.api.buttons(listing)[4][0][0]), user=ALICE
     )
     tree = await bot.api.wait_for("sendMessage", since=since, timeout=20)
     assert "在2023年县委工作会议上的讲话" in assert_valid_telegram_html(tree["text"])
     section_label = bot.api.buttons(tree)[0][0][0]
     since = bot.api.mark()
-    bot.api.press_button(tree, button(bot, tree, section_label), user=ALICE)
+    bot.api.press_button(tree, bot.api.button_data(tree, section_label), user=ALICE)
     section = await bot.api.wait_for("sendMessage", since=since, timeout=20)
     assert "今天我们召开县委工作会议" in assert_valid_telegram_html(section["text"])
 
@@ -100,7 +92,7 @@ async def test_buttons_keep_working_after_a_restart(bot_settings: Settings) -> N
         settings = replace(bot_settings, api_url=api.root_url)
         async with running_bot(settings, api) as first:
             answer = await _answer(first)
-            data = button(first, answer, "更多结果 ▶")
+            data = first.api.button_data(answer, "更多结果 ▶")
         # A new Application and process state; only the database is the same.
         async with running_bot(settings, api) as second:
             since = api.mark()

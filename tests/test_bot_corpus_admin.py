@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.callbacks import Admin, encode
-from conftest import ADMIN, ALICE, RunningBot
+from conftest import ADMIN, ALICE, RunningBot, corpus_snapshot
 from corpus import TRASH, corpus_files
 from fakebotapi import Call, User
 from telegram_html import assert_valid_telegram_html
@@ -19,18 +17,6 @@ async def _command(bot: RunningBot, text: str, user: User = ADMIN) -> Call:
     since = bot.api.mark()
     bot.api.send_message(text, user=user)
     return await bot.api.wait_for("sendMessage", since=since, timeout=30)
-
-
-def _button(bot: RunningBot, message: Any, label: str) -> str:
-    for row in bot.api.buttons(message):
-        for text, data in row:
-            if text == label and data:
-                return data
-    raise AssertionError(f"no button {label!r} in {bot.api.buttons(message)!r}")
-
-
-def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in corpus_files(folder)}
 
 
 async def test_speeches_lists_number_title_file_paragraphs_and_date(bot: RunningBot) -> None:
@@ -45,11 +31,11 @@ async def test_speeches_lists_number_title_file_paragraphs_and_date(bot: Running
 
 
 async def test_speeches_and_remove_are_refused_to_non_admins(bot: RunningBot) -> None:
-    before = _snapshot(bot.settings.corpus_dir)
+    before = corpus_snapshot(bot.settings.corpus_dir)
     for command in ("/speeches", "/remove 1"):
         call = await _command(bot, command, ALICE)
         assert "仅限管理员" in call["text"] and not bot.api.buttons(call)
-    assert _snapshot(bot.settings.corpus_dir) == before
+    assert corpus_snapshot(bot.settings.corpus_dir) == before
 
 
 async def test_remove_confirmed_moves_the_file_to_the_trash_and_updates_the_index(
@@ -65,7 +51,7 @@ async def test_remove_confirmed_moves_the_file_to_the_trash_and_updates_the_inde
     assert path.exists()  # nothing happens before 确认
 
     since = bot.api.mark()
-    bot.api.press_button(prompt, _button(bot, prompt, "确认"), user=ADMIN)
+    bot.api.press_button(prompt, bot.api.button_data(prompt, "确认"), user=ADMIN)
     done = await bot.api.wait_for("editMessageText", since=since, timeout=60)
     summary = assert_valid_telegram_html(done["text"])
     assert "✅ 已移除第 2 篇" in summary and "讲话 4 篇" in summary and not bot.api.buttons(done)
@@ -77,20 +63,20 @@ async def test_remove_confirmed_moves_the_file_to_the_trash_and_updates_the_inde
     assert info.source not in listing and "（4 篇）" in listing
 
     since = bot.api.mark()
-    bot.api.press_button(prompt, _button(bot, prompt, "确认"), user=ADMIN, strict=False)
+    bot.api.press_button(prompt, bot.api.button_data(prompt, "确认"), user=ADMIN, strict=False)
     again = await bot.api.wait_for("answerCallbackQuery", since=since, timeout=20)
     assert "已移除" in again.get("text", "")
 
 
 async def test_remove_cancelled_changes_nothing(bot: RunningBot) -> None:
-    before = _snapshot(bot.settings.corpus_dir)
+    before = corpus_snapshot(bot.settings.corpus_dir)
     generation = (await bot.app.bot_data.index.info()).generation
     prompt = await _command(bot, "/remove 3")
     since = bot.api.mark()
-    bot.api.press_button(prompt, _button(bot, prompt, "取消"), user=ADMIN)
+    bot.api.press_button(prompt, bot.api.button_data(prompt, "取消"), user=ADMIN)
     done = await bot.api.wait_for("editMessageText", since=since, timeout=30)
     assert "已取消" in done["text"]
-    assert _snapshot(bot.settings.corpus_dir) == before
+    assert corpus_snapshot(bot.settings.corpus_dir) == before
     assert (await bot.app.bot_data.index.info()).generation == generation
 
 
@@ -106,10 +92,10 @@ async def test_remove_without_a_valid_number_explains(
 
 
 async def test_forged_remove_buttons_do_nothing(bot: RunningBot) -> None:
-    before = _snapshot(bot.settings.corpus_dir)
+    before = corpus_snapshot(bot.settings.corpus_dir)
     prompt = await _command(bot, "/remove 1")
     since = bot.api.mark()
-    bot.api.press_button(prompt, _button(bot, prompt, "确认"), user=ALICE)
+    bot.api.press_button(prompt, bot.api.button_data(prompt, "确认"), user=ALICE)
     refused = await bot.api.wait_for("answerCallbackQuery", since=since, timeout=20)
     assert "仅限管理员" in refused.get("text", "")
     bot.api.press_button(prompt, encode(Admin("rmok", "1:000000000000")), user=ADMIN, strict=False)
@@ -117,7 +103,7 @@ async def test_forged_remove_buttons_do_nothing(bot: RunningBot) -> None:
     assert "已变化" in stale.get("text", "")
     await bot.api.settle()
     assert not bot.api.calls_of("editMessageText", since=since)
-    assert _snapshot(bot.settings.corpus_dir) == before
+    assert corpus_snapshot(bot.settings.corpus_dir) == before
 
 
 async def test_a_remove_the_index_cannot_take_is_undone(bot: RunningBot) -> None:
@@ -127,13 +113,13 @@ async def test_a_remove_the_index_cannot_take_is_undone(bot: RunningBot) -> None
     for path in corpus_files(folder):
         if path.name != info.source:
             path.write_bytes(b"")
-    before = _snapshot(folder)
+    before = corpus_snapshot(folder)
     prompt = await _command(bot, "/remove 1")
     since = bot.api.mark()
-    bot.api.press_button(prompt, _button(bot, prompt, "确认"), user=ADMIN)
+    bot.api.press_button(prompt, bot.api.button_data(prompt, "确认"), user=ADMIN)
     done = await bot.api.wait_for("editMessageText", since=since, timeout=60)
     assert "❌ 没有移除" in assert_valid_telegram_html(done["text"])
-    assert _snapshot(folder) == before
+    assert corpus_snapshot(folder) == before
     answer = await _command(bot, "如何发挥基层党组织战斗堡垒作用", ALICE)
     assert "战斗堡垒" in answer["text"]  # the old index keeps serving
 

@@ -7,15 +7,13 @@ import logging
 import sqlite3
 import zipfile
 from dataclasses import replace
-from pathlib import Path
-from typing import Any
 
 import docx
 import pytest
 
 from bot.callbacks import Admin, encode
 from bot.settings import Settings
-from conftest import ADMIN, ALICE, RunningBot, running_bot
+from conftest import ADMIN, ALICE, RunningBot, corpus_snapshot, running_bot
 from corpus import TRASH, corpus_files
 from fakebotapi import Call, FakeBotAPI, User
 from telegram_html import assert_valid_telegram_html
@@ -33,18 +31,6 @@ def _docx(lines: list[str]) -> bytes:
     return buffer.getvalue()
 
 
-def _button(bot: RunningBot, message: Any, label: str) -> str:
-    for row in bot.api.buttons(message):
-        for text, data in row:
-            if text == label and data:
-                return data
-    raise AssertionError(f"no button {label!r} in {bot.api.buttons(message)!r}")
-
-
-def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in corpus_files(folder)}
-
-
 async def _upload(
     bot: RunningBot, name: str, data: bytes, mime: str = "text/plain", user: User = ADMIN
 ) -> Call:
@@ -56,7 +42,7 @@ async def _upload(
 async def _press(bot: RunningBot, message: Call, label: str, user: User = ADMIN) -> Call:
     """Press a button of ``message`` and return the edit that ends the flow."""
     since = bot.api.mark()
-    bot.api.press_button(message, _button(bot, message, label), user=user)
+    bot.api.press_button(message, bot.api.button_data(message, label), user=user)
     return await bot.api.wait_for(
         "editMessageText", lambda c: "⏳" not in c["text"], since=since, timeout=60
     )
@@ -72,7 +58,7 @@ async def _ask(bot: RunningBot, question: str) -> str:
 async def test_gb18030_text_is_previewed_and_confirmed_into_folder_and_index(
     bot: RunningBot, new_speech: str
 ) -> None:
-    before = _snapshot(bot.settings.corpus_dir)
+    before = corpus_snapshot(bot.settings.corpus_dir)
     preview = await _upload(bot, "rural revitalisation.txt", new_speech.encode("gb18030"))
     text = assert_valid_telegram_html(preview["text"])
     for expected in (
@@ -92,7 +78,7 @@ async def test_gb18030_text_is_previewed_and_confirmed_into_folder_and_index(
     summary = assert_valid_telegram_html(done["text"])
     assert done["message_id"] == preview.result["message_id"] and "✅ 已添加" in summary
     assert "第 6 篇" in summary and "讲话 6 篇" in summary and not bot.api.buttons(done)
-    after = _snapshot(bot.settings.corpus_dir)
+    after = corpus_snapshot(bot.settings.corpus_dir)
     added = set(after) - set(before)
     assert added == {"06-rural-revitalisation.txt"}
     assert after["06-rural-revitalisation.txt"] == new_speech.encode("gb18030")
@@ -131,13 +117,13 @@ async def test_docx_is_read_by_its_parser_and_added(bot: RunningBot, new_speech:
 async def test_cancel_leaves_folder_index_and_pending_state_unchanged(
     bot: RunningBot, new_speech: str
 ) -> None:
-    before = _snapshot(bot.settings.corpus_dir)
+    before = corpus_snapshot(bot.settings.corpus_dir)
     generation = (await bot.app.bot_data.index.info()).generation
     preview = await _upload(bot, "rural.txt", new_speech.encode())
     assert await bot.app.bot_data.pending.count() == 1
     done = await _press(bot, preview, "取消")
     assert "已取消" in assert_valid_telegram_html(done["text"]) and not bot.api.buttons(done)
-    assert _snapshot(bot.settings.corpus_dir) == before
+    assert corpus_snapshot(bot.settings.corpus_dir) == before
     assert (await bot.app.bot_data.index.info()).generation == generation
     assert await bot.app.bot_data.pending.count() == 0
 
@@ -205,20 +191,20 @@ def _zip_bomb() -> bytes:
 async def test_bad_files_are_refused_with_a_reason_and_change_nothing(
     bot: RunningBot, name: str, data: bytes, mime: str, reason: str, downloaded: bool
 ) -> None:
-    before = _snapshot(bot.settings.corpus_dir)
+    before = corpus_snapshot(bot.settings.corpus_dir)
     since = bot.api.mark()
     call = await _upload(bot, name, data, mime)
     text = assert_valid_telegram_html(call["text"])
     assert reason in text and "没有任何改动" in text and not bot.api.buttons(call)
     assert bool(bot.api.calls_of("getFile", since=since)) == downloaded
-    assert _snapshot(bot.settings.corpus_dir) == before
+    assert corpus_snapshot(bot.settings.corpus_dir) == before
     assert await bot.app.bot_data.pending.count() == 0
 
 
 async def test_documents_from_non_admins_are_refused_and_logged(
     bot: RunningBot, new_speech: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    before = _snapshot(bot.settings.corpus_dir)
+    before = corpus_snapshot(bot.settings.corpus_dir)
     since = bot.api.mark()
     with caplog.at_level(logging.WARNING, logger="bot.admin"):
         call = await _upload(bot, "rural.txt", new_speech.encode(), user=ALICE)
@@ -227,16 +213,16 @@ async def test_documents_from_non_admins_are_refused_and_logged(
     assert any(
         "refused" in r.getMessage() and "rural.txt" in r.getMessage() for r in caplog.records
     )
-    assert _snapshot(bot.settings.corpus_dir) == before
+    assert corpus_snapshot(bot.settings.corpus_dir) == before
 
 
 async def test_forged_or_foreign_confirm_buttons_do_nothing(
     bot: RunningBot, new_speech: str
 ) -> None:
-    before = _snapshot(bot.settings.corpus_dir)
+    before = corpus_snapshot(bot.settings.corpus_dir)
     preview = await _upload(bot, "rural.txt", new_speech.encode())
     since = bot.api.mark()
-    bot.api.press_button(preview, _button(bot, preview, "确认"), user=ALICE)
+    bot.api.press_button(preview, bot.api.button_data(preview, "确认"), user=ALICE)
     refused = await bot.api.wait_for("answerCallbackQuery", since=since, timeout=20)
     assert "仅限管理员" in refused.get("text", "")
     bot.api.press_button(preview, encode(Admin("upok", "999")), user=ADMIN, strict=False)
@@ -244,7 +230,7 @@ async def test_forged_or_foreign_confirm_buttons_do_nothing(
     assert "已过期" in stale.get("text", "")
     await bot.api.settle()
     assert not bot.api.calls_of("editMessageText", since=since)
-    assert _snapshot(bot.settings.corpus_dir) == before
+    assert corpus_snapshot(bot.settings.corpus_dir) == before
     assert await bot.app.bot_data.pending.count() == 1
 
 
@@ -252,7 +238,7 @@ async def test_pressing_confirm_twice_adds_the_speech_once(
     bot: RunningBot, new_speech: str
 ) -> None:
     preview = await _upload(bot, "rural.txt", new_speech.encode())
-    data = _button(bot, preview, "确认")
+    data = bot.api.button_data(preview, "确认")
     since = bot.api.mark()
     bot.api.press_button(preview, data, user=ADMIN)
     bot.api.press_button(preview, data, user=ADMIN, strict=False)
@@ -268,7 +254,7 @@ async def test_an_expired_upload_cannot_be_confirmed(bot: RunningBot, new_speech
     with sqlite3.connect(bot.settings.db_path) as db:
         db.execute("UPDATE bot_uploads SET created_at = created_at - 2 * 86400")
     since = bot.api.mark()
-    bot.api.press_button(preview, _button(bot, preview, "确认"), user=ADMIN)
+    bot.api.press_button(preview, bot.api.button_data(preview, "确认"), user=ADMIN)
     answer = await bot.api.wait_for("answerCallbackQuery", since=since, timeout=20)
     assert "已过期" in answer.get("text", "")
     assert len(corpus_files(bot.settings.corpus_dir)) == 5

@@ -7,7 +7,6 @@ import asyncio
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 import docx
 
@@ -19,17 +18,9 @@ from index import IndexConfig, SearchIndex
 Contents = dict[str, tuple[str, str, int, list[tuple[tuple[str, ...], str]]]]
 
 
-def _button(bot: RunningBot, message: Any, label: str) -> str:
-    for row in bot.api.buttons(message):
-        for text, data in row:
-            if text == label and data:
-                return data
-    raise AssertionError(f"no button {label!r} in {bot.api.buttons(message)!r}")
-
-
 async def _confirmed(bot: RunningBot, prompt: Call, label: str) -> str:
     since = bot.api.mark()
-    bot.api.press_button(prompt, _button(bot, prompt, label), user=ADMIN)
+    bot.api.press_button(prompt, bot.api.button_data(prompt, label), user=ADMIN)
     done = await bot.api.wait_for(
         "editMessageText", lambda c: "⏳" not in c["text"], since=since, timeout=60
     )

@@ -392,3 +392,12 @@ class FakeBotAPI(Methods):
     def buttons(obj: Call | Mapping[str, Any] | None) -> list[list[tuple[str, str | None]]]:
         """Inline keyboard rows of (text, callback_data) of a Call, message or reply_markup."""
         return buttons(obj)
+
+    def button_data(self, obj: Call | Mapping[str, Any] | None, label: str) -> str:
+        """The callback_data of the button labelled ``label``; AssertionError if there is none."""
+        rows = buttons(obj)
+        for row in rows:
+            for text, data in row:
+                if text == label and data:
+                    return data
+        raise AssertionError(f"no button {label!r} in {rows!r}")

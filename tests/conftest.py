@@ -15,7 +15,7 @@ from bot.app import build_application, serve
 from bot.services import App
 from bot.settings import Settings
 from corpus import bundled_corpus_dir, corpus_files
-from fakebotapi import Chat, FakeBotAPI, User
+from fakebotapi import Call, Chat, FakeBotAPI, User
 from index import IndexConfig, SearchIndex
 
 ADMIN = User(1001, "Admin", username="admin_user")
@@ -120,6 +120,18 @@ class RunningBot:
     def private(self, user: User) -> Chat:
         """The user's private chat with the bot."""
         return Chat.private(user)
+
+
+async def reindex_by_admin(bot: RunningBot, timeout: float = 120) -> Call:  # noqa: ASYNC109
+    """Send /reindex as ADMIN and wait for the message's final ✅ or ❌ edit."""
+    since = bot.api.mark()
+    bot.api.send_message("/reindex", user=ADMIN)
+    return await bot.api.wait_for(
+        "editMessageText",
+        lambda c: "✅" in c["text"] or "❌" in c["text"],
+        since=since,
+        timeout=timeout,
+    )
 
 
 @contextlib.asynccontextmanager

@@ -62,40 +62,30 @@ async def webhook_bot(bot_settings: Settings) -> AsyncIterator[tuple[RunningBot,
 async def test_webhook_rejects_updates_without_the_secret_and_answers_with_it(
     bot_settings: Settings,
 ) -> None:
-    port = _free_port()
-    async with FakeBotAPI(token=bot_settings.token or "", bot_username="speech_test_bot") as api:
-        api.register_chat(Chat.private(ALICE), ALICE)
-        settings = replace(
-            bot_settings,
-            api_url=api.root_url,
-            listen=("127.0.0.1", port),
-            webhook_url="https://bot.example.org/speechbot/hook",
-            webhook_secret="s3cret-Token",
+    async with webhook_bot(bot_settings) as (running, root), httpx.AsyncClient() as client:
+        api = running.api
+        hook = api.calls_of("setWebhook")[-1]
+        assert hook["url"] == "https://bot.example.org/speechbot/hook"
+        assert hook["secret_token"] == "s3cret-Token"
+        url = f"{root}/speechbot/hook"
+        since = api.mark()
+        bad = await client.post(url, json=_update(1, "党风廉政建设"))
+        wrong = await client.post(
+            url,
+            json=_update(2, "党风廉政建设"),
+            headers={"X-Telegram-Bot-Api-Secret-Token": "nope"},
         )
-        async with running_bot_webhook(settings, api):
-            hook = api.calls_of("setWebhook")[-1]
-            assert hook["url"] == "https://bot.example.org/speechbot/hook"
-            assert hook["secret_token"] == "s3cret-Token"
-            url = f"http://127.0.0.1:{port}/speechbot/hook"
-            async with httpx.AsyncClient() as client:
-                since = api.mark()
-                bad = await client.post(url, json=_update(1, "党风廉政建设"))
-                wrong = await client.post(
-                    url,
-                    json=_update(2, "党风廉政建设"),
-                    headers={"X-Telegram-Bot-Api-Secret-Token": "nope"},
-                )
-                assert bad.status_code == 403 and wrong.status_code == 403
-                await api.settle(quiet=1.0)
-                assert not api.calls_of("sendMessage", since=since)
-                good = await client.post(
-                    url,
-                    json=_update(3, "党风廉政建设"),
-                    headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token"},
-                )
-                assert good.status_code == 200
-                call = await api.wait_for("sendMessage", since=since, timeout=20)
-                assert call["chat_id"] == ALICE.id and "廉政" in call["text"]
+        assert bad.status_code == 403 and wrong.status_code == 403
+        await api.settle(quiet=1.0)
+        assert not api.calls_of("sendMessage", since=since)
+        good = await client.post(
+            url,
+            json=_update(3, "党风廉政建设"),
+            headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token"},
+        )
+        assert good.status_code == 200
+        call = await api.wait_for("sendMessage", since=since, timeout=20)
+        assert call["chat_id"] == ALICE.id and "廉政" in call["text"]
 
 
 async def test_webhook_checks_the_secret_before_reading_the_body(bot_settings: Settings) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ADMIN, ALICE, RunningBot
+from conftest import ALICE, RunningBot, reindex_by_admin
 from corpus import bundled_corpus_dir, load_corpus
 from telegram_html import assert_valid_telegram_html
 
@@ -119,14 +119,7 @@ async def test_bot_reindex_summary_names_each_skipped_file_and_why(
 ) -> None:
     expected = _bad_files(bot.settings.corpus_dir)
     (bot.settings.corpus_dir / html_name).write_bytes(b"\x00\x01\x02binary\xff" * 50)
-    since = bot.api.mark()
-    bot.api.send_message("/reindex", user=ADMIN)
-    final = await bot.api.wait_for(
-        "editMessageText",
-        lambda c: "✅" in c["text"] or "❌" in c["text"],
-        since=since,
-        timeout=120,
-    )
+    final = await reindex_by_admin(bot)
     text = assert_valid_telegram_html(final["text"])  # file names are escaped
     assert "跳过 8 个" in text and "讲话 5 篇" in text
     for name, reason in {**expected, html_name: "binary file"}.items():

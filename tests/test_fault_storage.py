@@ -21,7 +21,7 @@ import pytest
 
 from bot.settings import Settings
 from bot.state import BotState
-from conftest import ADMIN, ALICE, RunningBot, grow_corpus, running_bot
+from conftest import ALICE, RunningBot, grow_corpus, reindex_by_admin, running_bot
 from fakebotapi import Call, FakeBotAPI
 from telegram_html import assert_valid_telegram_html
 
@@ -102,14 +102,7 @@ async def _ask(bot: RunningBot) -> Call:
 
 
 async def _reindex(bot: RunningBot) -> str:
-    since = bot.api.mark()
-    bot.api.send_message("/reindex", user=ADMIN)
-    final = await bot.api.wait_for(
-        "editMessageText",
-        lambda c: "✅" in c["text"] or "❌" in c["text"],
-        since=since,
-        timeout=120,
-    )
+    final = await reindex_by_admin(bot)
     await bot.api.settle()
     return assert_valid_telegram_html(final["text"])
 

@@ -1,4 +1,9 @@
-"""The python-telegram-bot application: wiring, start-up, polling or webhook, shutdown."""
+"""The python-telegram-bot application: wiring, start-up, polling or webhook, shutdown.
+
+Everything the bot answers is wired here, in one place: ``all_handlers`` lists every handler in
+priority order, and ``admin_actions`` every admin button. Messages are HTML throughout: the
+``Defaults`` set once on the Application say so, and no call passes ``parse_mode``.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +14,17 @@ import signal
 from typing import Any
 
 from telegram import BotCommandScopeChat, Update
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    Defaults,
     InlineQueryHandler,
     MessageHandler,
     filters,
@@ -25,11 +33,18 @@ from telegram.request import HTTPXRequest
 
 from index import SearchIndex
 
-from . import admin, buttons, corpus_admin, handlers, texts, uploads
-from ._retry import RetryingRequest, delivery_unknown
+from .admin import buttons as admin_buttons
+from .admin import reindex, stats
+from .admin.buttons import AdminAction
+from .admin.corpus import remove, speeches, uploads
+from .handlers import browse, info, inline, questions
+from .net.retry import RetryingRequest, delivery_unknown
+from .net.webhook import WebhookServer
 from .services import App, Context, Services
 from .settings import Settings
-from .webhook import WebhookServer
+from .ui import callbacks as cb
+from .ui import texts
+from .ui.replies import english, reply
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +92,10 @@ def build_application(
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .context_types(ContextTypes(bot_data=Services))
-        # Retries of calls that failed on the way, never a second copy of a message (_retry.py),
-        # with at most connection_pool_size calls inside httpx at once (transport.py).
+        # Every message, edit and inline article is Telegram HTML (bot/ui/render.py).
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        # Retries of calls that failed on the way, never a second copy of a message (net/retry.py),
+        # with at most connection_pool_size calls inside httpx at once (net/transport.py).
         .request(
             RetryingRequest(
                 connection_pool_size=64,
@@ -95,34 +112,42 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build()
     )
-    add_handlers(application)
+    application.add_handlers(all_handlers(admin_actions()))
+    application.add_error_handler(on_error)
     return application
 
 
-def add_handlers(app: App) -> None:
-    """Register every handler in priority order."""
+def admin_actions() -> dict[str, AdminAction]:
+    """Every admin button's action, by the name in its ``callback_data`` (ui/callbacks.py)."""
+    return {
+        cb.CANCEL: admin_buttons.cancel,
+        cb.UPLOAD_CONFIRM: uploads.confirm,
+        cb.UPLOAD_CANCEL: uploads.cancel,
+        cb.REMOVE_CONFIRM: remove.confirm,
+    }
+
+
+def all_handlers(actions: dict[str, AdminAction]) -> list[BaseHandler[Update, Context, None]]:
+    """Every handler, in priority order (the first that matches an update handles it)."""
     private_text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
     group_text = filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND & _AddressedToBot()
-    app.add_handlers(
-        [
-            CommandHandler(["start", "help"], handlers.on_help),
-            CommandHandler("search", handlers.on_search),
-            CommandHandler("outline", handlers.on_outline),
-            CommandHandler("about", handlers.on_about),
-            CommandHandler("reindex", admin.on_reindex),
-            CommandHandler("stats", admin.on_stats),
-            CommandHandler("speeches", corpus_admin.on_speeches),
-            CommandHandler("remove", corpus_admin.on_remove),
-            # Files only in private chats: in groups people share documents among themselves.
-            MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL, uploads.on_document),
-            MessageHandler(filters.COMMAND, handlers.on_unknown),
-            MessageHandler(private_text | group_text, handlers.on_text),
-            CallbackQueryHandler(admin.on_admin_button, pattern=r"^a:"),
-            CallbackQueryHandler(buttons.on_button),
-            InlineQueryHandler(handlers.on_inline),
-        ]
-    )
-    app.add_error_handler(on_error)
+    return [
+        CommandHandler(["start", "help"], info.on_help),
+        CommandHandler("search", questions.on_search),
+        CommandHandler("outline", browse.on_outline),
+        CommandHandler("about", info.on_about),
+        CommandHandler("reindex", reindex.on_reindex),
+        CommandHandler("stats", stats.on_stats),
+        CommandHandler("speeches", speeches.on_speeches),
+        CommandHandler("remove", remove.on_remove),
+        # Files only in private chats: in groups people share documents among themselves.
+        MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL, uploads.on_document),
+        MessageHandler(filters.COMMAND, info.on_unknown),
+        MessageHandler(private_text | group_text, questions.on_text),
+        CallbackQueryHandler(admin_buttons.admin_buttons(actions), pattern=r"^a:"),
+        CallbackQueryHandler(browse.on_button),
+        InlineQueryHandler(inline.on_inline),
+    ]
 
 
 async def on_error(update: object, context: Context) -> None:
@@ -133,16 +158,12 @@ async def on_error(update: object, context: Context) -> None:
     if context.error is not None and delivery_unknown(context.error):
         # A reply that timed out after it was sent has most likely arrived: no apology after it.
         return
-    english = texts.is_english(
-        update.effective_user.language_code if update.effective_user else None
-    )
+    sorry = texts.ERROR(english(update))
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(texts.ERROR_EN if english else texts.ERROR_ZH)
+            await update.callback_query.answer(sorry)
         elif update.effective_message is not None:
-            await handlers.reply(
-                update.effective_message, texts.ERROR_EN if english else texts.ERROR_ZH
-            )
+            await reply(update.effective_message, sorry)
     except TelegramError as exc:
         log.warning("could not tell the user about the error: %s", exc)
 
@@ -153,8 +174,10 @@ async def _register_commands(app: App, settings: Settings) -> None:
         await app.bot.set_my_commands(texts.COMMANDS_ZH)
         await app.bot.set_my_commands(texts.COMMANDS_EN, language_code="en")
         for admin_id in settings.admins:
+            scope = BotCommandScopeChat(admin_id)
+            await app.bot.set_my_commands(texts.COMMANDS_ZH + texts.ADMIN_COMMANDS_ZH, scope=scope)
             await app.bot.set_my_commands(
-                texts.COMMANDS_ZH + texts.ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id)
+                texts.COMMANDS_EN + texts.ADMIN_COMMANDS_EN, scope=scope, language_code="en"
             )
     except TelegramError as exc:  # the menu is a convenience; answering matters more
         log.warning("could not register the command menu: %s", exc)
@@ -207,4 +230,4 @@ async def run_bot(settings: Settings) -> None:
     await serve(build_application(settings), settings, stop)
 
 
-__all__ = ["Application", "build_application", "run_bot", "serve"]
+__all__ = ["Application", "admin_actions", "all_handlers", "build_application", "run_bot", "serve"]

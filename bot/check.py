@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from corpus import BoilerplateRules, CorpusFileError
-from index import DatabaseHealth, corpus_fingerprint, inspect_database
+from index import DatabaseHealth, corpus_fingerprint, inspect_database, probe_model
 
 from .settings import ConfigError, Settings
 
@@ -38,6 +38,8 @@ ENV_VARS = (
     "SPEECHBOT_MAX_UPLOAD",
     "SPEECHBOT_MAX_FILE",
     "SPEECHBOT_API_TIMEOUT",
+    "SPEECHBOT_DENSE",
+    "SPEECHBOT_EMBED_THREADS",
     "SPEECHBOT_BUILD_WORKERS",
 )
 TOKEN_PATTERN = re.compile(r"\d+:[A-Za-z0-9_-]+")
@@ -175,6 +177,17 @@ def check_storage(settings: Settings) -> tuple[Check, Check]:
     return database, Check("index", OK, f"up to date with {settings.corpus_dir}")
 
 
+def check_semantic(settings: Settings) -> Check:
+    """Whether the semantic part is on, and why not (blocking: run it in a thread)."""
+    if not settings.dense:
+        return Check("semantic", SKIP, "off (SPEECHBOT_DENSE=off): BM25 alone")
+    reason = probe_model(settings.embed_threads)
+    if reason:
+        return Check("semantic", SKIP, f"off: {reason}; BM25 alone")
+    health = inspect_database(settings.db_path)
+    return Check("semantic", OK, f"model loads; {health.vectors} sentence vectors stored")
+
+
 async def check_token(settings: Settings) -> Check:
     """getMe against TELEGRAM_API_URL; the token never appears in the verdict."""
     token = settings.token
@@ -208,11 +221,12 @@ async def run_checks(
     """Every check against ``settings``; ``problems`` are variables that failed to parse."""
     config = check_config([*(problems or []), *config_problems(settings)])
     database, index = await asyncio.to_thread(check_storage, settings)
+    semantic = await asyncio.to_thread(check_semantic, settings)
     if offline:
         token = Check("token", SKIP, "not asked (--offline)")
     else:
         token = await check_token(settings)
-    return Report((config, database, index, token))
+    return Report((config, database, index, semantic, token))
 
 
 @dataclass
@@ -235,6 +249,6 @@ class HealthProbe:
             offline = await run_checks(self.settings, offline=True)
             if self._token is None or now - self._token[0] >= self.token_ttl:
                 self._token = (now, await check_token(self.settings))
-            report = replace(offline, checks=(*offline.checks[:3], self._token[1]))
+            report = replace(offline, checks=(*offline.checks[:-1], self._token[1]))
             self._report = (now, report)
             return report

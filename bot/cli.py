@@ -18,7 +18,6 @@ from index import (
     IndexUnavailable,
     SchemaError,
     SearchIndex,
-    SearchResult,
 )
 
 from . import terminal
@@ -44,7 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="log progress details to stderr"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_index_commands(sub)
+    _add_service_commands(sub)
+    return parser
 
+
+def _add_index_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """ask, outline and reindex: the commands that work on the index."""
     ask = sub.add_parser(
         "ask",
         help="print the passages that best answer a question",
@@ -86,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reindex.set_defaults(func=cmd_reindex)
 
+
+def _add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """eval, check and run."""
+    # Listed for --help only: main() hands ``eval`` and its options to the evaluation.
     evaluate = sub.add_parser(
         "eval",
         help="measure retrieval quality on the development set",
@@ -94,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_help=False,
     )
     evaluate.add_argument(
-        "args", nargs=argparse.REMAINDER, help="options of python -m index.evaluate"
+        "args", nargs=argparse.REMAINDER, help="options of python -m devtools.evaluate"
     )
 
     check = sub.add_parser(
@@ -120,7 +129,6 @@ def build_parser() -> argparse.ArgumentParser:
         "SPEECHBOT_WEBHOOK_URL is set.",
     )
     run.set_defaults(func=cmd_run)
-    return parser
 
 
 async def _open_index(settings: Settings, *, show_progress: bool = True) -> SearchIndex:
@@ -152,29 +160,10 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         await index.shutdown()
     if args.json:
-        print(json.dumps(_json_hits(result), ensure_ascii=False, indent=2))
+        print(json.dumps(terminal.json_hits(result), ensure_ascii=False, indent=2))
     else:
         print(terminal.render_result(result, color=terminal.use_color(args.color)))
     return 0
-
-
-def _json_hits(result: SearchResult) -> list[dict[str, Any]]:
-    if not result.relevant:
-        return []
-    return [
-        {
-            "rank": hit.rank,
-            "speech": hit.speech_title,
-            "speech_id": hit.speech_id,
-            "section": hit.section,
-            "section_path": list(hit.section_path),
-            "paragraph": hit.text,
-            "paragraph_id": hit.paragraph_id,
-            "score": round(hit.score, 6),
-            "matched_terms": list(hit.matched_terms),
-        }
-        for hit in result.hits
-    ]
 
 
 async def cmd_outline(args: argparse.Namespace, settings: Settings) -> int:
@@ -256,8 +245,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["eval"]:
         # The evaluation has its own options (see ``speechbot eval --help``).
-        from index.evaluate import main as evaluate
-
+        # A dev tool, not in the wheel: it runs from a source checkout (the current directory).
+        if (Path.cwd() / "devtools" / "evaluate").is_dir():
+            sys.path.insert(0, str(Path.cwd()))
+        try:
+            from devtools.evaluate.__main__ import main as evaluate
+        except ModuleNotFoundError as exc:
+            if exc.name not in ("devtools", "devtools.evaluate", "devtools.evaluate.__main__"):
+                raise
+            print(
+                "speechbot eval runs from a source checkout: run it in the speechbot repository "
+                "(the folder holding devtools/)",
+                file=sys.stderr,
+            )
+            return 2
         return evaluate(argv[1:])
     args = build_parser().parse_args(argv)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import time
@@ -13,9 +14,8 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from index import SearchIndex
 
-from .pending import PendingUploads
 from .settings import Settings
-from .state import BotState
+from .state import BotState, PendingUploads
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,9 @@ class Services:
         """Open the index (jieba's dictionary loads now, not on the first question) and state."""
         self._settings = settings
         self.limits = UserRateLimit(settings.user_rate)
-        self._index = index or SearchIndex(settings.index_config)
+        # The bot answers with BM25 while missing sentence vectors are embedded in the background.
+        config = dataclasses.replace(settings.index_config, embed_in_background=True)
+        self._index = index or SearchIndex(config)
         if not self._index.ready:
             await self._index.initialize()
         if await self._index.is_stale():

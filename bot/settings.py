@@ -44,6 +44,8 @@ class Settings:
     max_file_bytes: int = 20 * 1024 * 1024  # corpus files above this are skipped unread
     build_workers: int = 0  # processes tokenising a big reindex; 0: one per core
     api_timeout: int = 20  # seconds to wait for the Bot API to read a request and answer it
+    dense: bool = True  # the semantic part (SPEECHBOT_DENSE=off: BM25 alone)
+    embed_threads: int = 1  # the embedding model's threads (SPEECHBOT_EMBED_THREADS)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -80,6 +82,15 @@ class Settings:
             api_timeout=_int(
                 "SPEECHBOT_API_TIMEOUT", get("SPEECHBOT_API_TIMEOUT"), defaults.api_timeout
             ),
+            dense=_switch("SPEECHBOT_DENSE", get("SPEECHBOT_DENSE"), defaults.dense),
+            embed_threads=max(
+                1,
+                _int(
+                    "SPEECHBOT_EMBED_THREADS",
+                    get("SPEECHBOT_EMBED_THREADS"),
+                    defaults.embed_threads,
+                ),
+            ),
         )
 
     @property
@@ -91,7 +102,13 @@ class Settings:
             max_file_bytes=self.max_file_bytes,
             build_workers=self.build_workers,
         )
-        return IndexConfig(db_path=self.db_path, corpus_dir=self.corpus_dir, options=options)
+        return IndexConfig(
+            db_path=self.db_path,
+            corpus_dir=self.corpus_dir,
+            options=options,
+            dense=self.dense,
+            embed_threads=self.embed_threads,
+        )
 
     @property
     def webhook_mode(self) -> bool:
@@ -134,3 +151,14 @@ def _variant(value: str | None) -> Variant:
     except ValueError:
         names = ", ".join(v.value for v in Variant)
         raise ConfigError(f"SPEECHBOT_BM25 must be one of {names}, got {value!r}") from None
+
+
+def _switch(name: str, value: str | None, default: bool) -> bool:
+    if value is None:
+        return default
+    lowered = value.lower()
+    if lowered in ("on", "1", "true", "yes"):
+        return True
+    if lowered in ("off", "0", "false", "no"):
+        return False
+    raise ConfigError(f"{name} must be on or off, got {value!r}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from types import TracebackType
+from typing import Any
 
 from tqdm import tqdm
 
@@ -46,6 +47,8 @@ def render_result(result: SearchResult, *, color: bool) -> str:
             "试试换个说法，或用 'speechbot outline' 浏览讲话目录。"
         )
     blocks = [f"（{result.section}）"] if result.section else []
+    if result.tentative:
+        blocks.append("没有找到直接回答，以下段落可能相关：")
     for hit in result.hits:
         blocks.append(
             f"[{hit.rank}] {hit.speech_title}（#{hit.speech_id}）\n"
@@ -56,6 +59,27 @@ def render_result(result: SearchResult, *, color: bool) -> str:
     more = result.total - result.offset - len(result.hits)
     footer = f"\n（另有 {more} 段包含这些词）" if more > 0 else ""
     return "\n\n".join(blocks) + footer
+
+
+def json_hits(result: SearchResult) -> list[dict[str, Any]]:
+    """The passages as ``speechbot ask --json`` prints them; ``[]`` when nothing is relevant."""
+    if not result.relevant:
+        return []
+    return [
+        {
+            "rank": hit.rank,
+            "speech": hit.speech_title,
+            "speech_id": hit.speech_id,
+            "section": hit.section,
+            "section_path": list(hit.section_path),
+            "paragraph": hit.text,
+            "paragraph_id": hit.paragraph_id,
+            "score": round(hit.score, 6),
+            "matched_terms": list(hit.matched_terms),
+            "tentative": result.tentative,
+        }
+        for hit in result.hits
+    ]
 
 
 def render_speeches(speeches: list[SpeechInfo]) -> str:

@@ -5,25 +5,40 @@ Knows nothing of Telegram. The entry point is :class:`SearchIndex`::
     index = SearchIndex(IndexConfig(db_path=..., corpus_dir=...))
     await index.initialize()
     result = await index.search("如何发挥基层党组织战斗堡垒作用", k=3)
+
+Everything callers need is exported here; the folders below are internal, one per concern, each
+importing only those above it in this list (tests/test_index_layout.py holds them to it):
+
+* ``types``, ``errors``: the value objects returned, and the exceptions raised.
+* ``text/``: normalisation, jieba/rjieba tokens, highlighting; the tokenizer's word lists.
+* ``rank/``: BM25 over CSR postings, and ranked rows made into hits.
+* ``config``: ``IndexConfig`` and ``BuildOptions``, every knob of the index.
+* ``query/``: what a question names, its units and synonyms, the relevance gate; their data.
+* ``store/``: SQLite schema, connections, the in-memory snapshot of a generation, SQL reads.
+* ``build/``: reindex: tokenise changed speeches, write rows and arrays, swap in.
+* ``search``: one question end to end (start here to change ranking).
+* ``service``: :class:`SearchIndex`, which opens the database, answers, and reindexes.
 """
 
-from ._bm25 import BM25, BM25Params, Scored, Variant
-from ._build import BuildError, BuildOptions
-from ._health import DatabaseHealth, corpus_fingerprint, inspect_database
-from ._highlight import highlight_spans
-from ._normalize import clean_display, normalize
-from ._postings import Postings
-from ._rows import Progress
-from ._schema import SCHEMA_VERSION, SchemaError, is_read_only, read_only_uri
-from ._service import IndexConfig, IndexUnavailable, ReindexBusy, SearchIndex
-from ._tokenize import Tokenizer, corpus_terms
-from ._types import (
+from .config import BuildOptions, IndexConfig
+from .errors import BuildError, IndexUnavailable, ReindexBusy
+from .rank.bm25 import BM25, BM25Params, Scored, Variant
+from .rank.postings import Postings
+from .semantic import DenseStatus, probe_model
+from .service import SearchIndex
+from .store.health import DatabaseHealth, corpus_fingerprint, inspect_database
+from .store.schema import SCHEMA_VERSION, SchemaError, is_read_only, read_only_uri
+from .text.highlight import highlight_spans
+from .text.normalize import clean_display, normalize
+from .text.tokenize import Tokenizer, corpus_terms
+from .types import (
     BuildReport,
     Hit,
     IndexInfo,
     Outline,
     OutlineNode,
     ParagraphView,
+    Progress,
     SearchResult,
     SpeechInfo,
 )
@@ -36,6 +51,7 @@ __all__ = [
     "BuildOptions",
     "BuildReport",
     "DatabaseHealth",
+    "DenseStatus",
     "Hit",
     "IndexConfig",
     "IndexInfo",
@@ -60,5 +76,6 @@ __all__ = [
     "inspect_database",
     "is_read_only",
     "normalize",
+    "probe_model",
     "read_only_uri",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
@@ -21,6 +22,19 @@ from index import IndexConfig, SearchIndex
 ADMIN = User(1001, "Admin", username="admin_user")
 ALICE = User(2002, "Alice", username="alice")
 BOB_EN = User(3003, "Bob", language_code="en", username="bob")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def bm25_alone_by_default() -> Iterator[None]:
+    """CLI runs in tests (and their subprocesses) use BM25 alone unless a test turns the
+    semantic part on: embedding every grown or changed test corpus would take minutes."""
+    before = os.environ.get("SPEECHBOT_DENSE")
+    os.environ["SPEECHBOT_DENSE"] = "off"
+    yield
+    if before is None:
+        del os.environ["SPEECHBOT_DENSE"]
+    else:
+        os.environ["SPEECHBOT_DENSE"] = before
 
 
 @pytest.fixture
@@ -157,6 +171,7 @@ def bot_settings(db_path: Path, corpus_dir: Path) -> Iterator[Settings]:
         db_path=db_path,
         corpus_dir=corpus_dir,
         user_rate=1000,
+        dense=False,  # BM25 alone; the semantic part has its own tests (test_dense*.py)
     )
 
 

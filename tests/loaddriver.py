@@ -17,8 +17,8 @@ from multiprocessing.process import BaseProcess
 
 from tqdm import tqdm
 
-from bot import texts
-from index.evaluate import load_devset
+from bot.ui import texts
+from devtools.evaluate.questions import dev_set
 
 try:  # tests/ on sys.path (pytest)
     from fakebotapi import Call, FakeBotAPI, User
@@ -28,12 +28,12 @@ except ImportError:  # python -m tests.loadtest
 TOKEN = "123456:LOAD-test-token"
 FIRST_USER = 500_000
 #: Replies that mean a question was not answered.
-NOT_ANSWERS = frozenset({texts.ERROR_ZH, texts.ERROR_EN, texts.SLOW_DOWN_ZH, texts.SLOW_DOWN_EN})
+NOT_ANSWERS = frozenset({texts.ERROR.zh, texts.ERROR.en, texts.SLOW_DOWN.zh, texts.SLOW_DOWN.en})
 
 
 def questions_for(users: int, per_user: int) -> list[list[str]]:
     """Realistic questions (the development set), spread so neighbours ask different ones."""
-    pool = [q.question for q in load_devset()]
+    pool = [q.question for q in dev_set()]
     return [[pool[(u * per_user + j) % len(pool)] for j in range(per_user)] for u in range(users)]
 
 

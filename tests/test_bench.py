@@ -14,7 +14,7 @@ def test_bench_smallest_size_writes_every_figure(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "index.bench",
+            "devtools.bench",
             "--paragraphs",
             "2000",
             "--queries",
@@ -45,7 +45,7 @@ def test_bench_smallest_size_writes_every_figure(tmp_path: Path) -> None:
 
 def test_bench_rejects_a_bad_size() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "index.bench", "--paragraphs", "many"],
+        [sys.executable, "-m", "devtools.bench", "--paragraphs", "many"],
         capture_output=True,
         text=True,
         timeout=60,

@@ -9,8 +9,8 @@ import pytest
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
 from corpus import bundled_corpus_dir, load_corpus
+from devtools import synth
 from index import BM25, BM25Params, Postings, Tokenizer, Variant, corpus_terms
-from index import _synth as synth
 
 REFERENCE = {Variant.OKAPI: BM25Okapi, Variant.PLUS: BM25Plus, Variant.L: BM25L}
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from bot.callbacks import Admin, encode
+from bot.ui.callbacks import Admin, encode
 from conftest import ADMIN, ALICE, RunningBot
 from telegram_html import assert_valid_telegram_html
 
@@ -37,9 +35,10 @@ async def test_reindex_by_admin_edits_progress_into_one_message_and_summarises(
 async def test_reindex_by_other_user_is_refused(bot: RunningBot) -> None:
     call, since = await _command(bot, "/reindex", ALICE)
     assert "仅限管理员" in call["text"]
-    await bot.api.settle()
+    await bot.api.barrier()  # the bot has fetched and answered a later update
+    assert bot.api.calls_of("sendMessage", bot.api.not_barrier, since=since) == [call]
     assert not bot.api.calls_of("editMessageText", since=since)
-    assert not bot.app.bot_data.index.building
+    assert bot.app.bot_data.reindex_task is None and not bot.app.bot_data.index.building
 
 
 async def test_second_reindex_while_one_runs_is_told_so(bot: RunningBot) -> None:
@@ -93,7 +92,7 @@ async def test_forged_admin_button_from_non_admin_does_nothing(bot: RunningBot) 
     bot.api.press_button(answer, encode(Admin("cancel", "1")), user=ALICE, strict=False)
     call = await bot.api.wait_for("answerCallbackQuery", since=since, timeout=20)
     assert "仅限管理员" in call.get("text", "")
-    await asyncio.sleep(0.3)
-    await bot.api.settle()
+    await bot.api.barrier()  # the bot has fetched and answered a later update
     assert not bot.api.calls_of("editMessageText", since=since)
-    assert not bot.api.calls_of("sendMessage", since=since)
+    assert not bot.api.calls_of("sendMessage", bot.api.not_barrier, since=since)
+    assert len(bot.api.calls_of("answerCallbackQuery", since=since)) == 1

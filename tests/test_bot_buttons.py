@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.callbacks import Full, encode
 from bot.settings import Settings
+from bot.ui.callbacks import Full, encode
 from conftest import ALICE, RunningBot, running_bot
 from fakebotapi import FakeBotAPI
 from telegram_html import assert_valid_telegram_html
@@ -113,3 +113,18 @@ async def test_stale_or_forged_button_data_is_answered_and_ignored(bot: RunningB
     await bot.api.wait_for("answerCallbackQuery", since=since, timeout=20)
     await bot.api.settle()
     assert not bot.api.calls_of("sendMessage", since=since)
+
+
+async def test_every_message_and_edit_is_html_by_the_applications_defaults(
+    bot: RunningBot,
+) -> None:
+    since = bot.api.mark()
+    answer = await _answer(bot)
+    for label in ("1 全文", "1 上下文", "1 大纲", "更多结果 ▶"):
+        bot.api.press_button(answer, bot.api.button_data(answer, label), user=ALICE)
+        await bot.api.wait_for("answerCallbackQuery", since=since, timeout=20)
+    await bot.api.wait_for("editMessageText", since=since, timeout=20)
+    await bot.api.barrier()
+    sent = [c for m in ("sendMessage", "editMessageText") for c in bot.api.calls_of(m, since=since)]
+    assert len(sent) == 6  # answer, 全文, 上下文, 大纲, the edit, the barrier's help
+    assert {c.get("parse_mode") for c in sent} == {"HTML"}

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.callbacks import Admin, encode
+from bot.ui.callbacks import Admin, encode
 from conftest import ADMIN, ALICE, RunningBot, corpus_snapshot
 from corpus import TRASH, corpus_files
 from fakebotapi import Call, User

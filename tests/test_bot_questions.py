@@ -56,6 +56,17 @@ async def test_english_users_get_english_help(bot: RunningBot) -> None:
     assert "Send a question" in assert_valid_telegram_html(call["text"])
 
 
+async def test_english_users_get_english_answers_and_pages(bot: RunningBot) -> None:
+    nothing = await ask(bot, "火锅底料配方是什么", user=BOB_EN)
+    assert "Nothing in the speeches answers" in assert_valid_telegram_html(nothing["text"])
+    answer = await ask(bot, "如何发挥基层党组织战斗堡垒作用", user=BOB_EN)
+    assert "Results 1–3 of" in assert_valid_telegram_html(answer["text"])
+    since = bot.api.mark()
+    bot.api.press_button(answer, bot.api.button_data(answer, "更多结果 ▶"), user=BOB_EN)
+    edit = await bot.api.wait_for("editMessageText", since=since, timeout=20)
+    assert "Results 4–6 of" in assert_valid_telegram_html(edit["text"])
+
+
 async def test_chinese_help_and_start(bot: RunningBot) -> None:
     for command in ("/start", "/help"):
         call = await ask(bot, command)

@@ -11,8 +11,8 @@ from dataclasses import replace
 import docx
 import pytest
 
-from bot.callbacks import Admin, encode
 from bot.settings import Settings
+from bot.ui.callbacks import Admin, encode
 from conftest import ADMIN, ALICE, RunningBot, corpus_snapshot, running_bot
 from corpus import TRASH, corpus_files
 from fakebotapi import Call, FakeBotAPI, User

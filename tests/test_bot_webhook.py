@@ -131,6 +131,7 @@ async def test_healthz_reports_every_check_ok_without_secrets(bot_settings: Sett
         "config": "OK",
         "database": "OK",
         "index": "OK",
+        "semantic": "SKIP",  # the test bot runs with BM25 alone
         "token": "OK",
     }
     token = bot_settings.token or ""

@@ -55,7 +55,13 @@ async def test_check_passes_with_valid_token_intact_database_and_fresh_index(
         code, out, err = await speechbot_check(base_env(db_path, corpus_dir, api))
         assert api.calls_of("getMe")
     assert code == 0, out + err
-    assert statuses(out) == {"config": "OK", "database": "OK", "index": "OK", "token": "OK"}
+    assert statuses(out) == {
+        "config": "OK",
+        "database": "OK",
+        "index": "OK",
+        "semantic": "OK",
+        "token": "OK",
+    }
     assert "@speech_test_bot" in out
     assert TOKEN not in out + err and "TEST-token" not in out + err
 
@@ -113,7 +119,13 @@ async def test_check_reports_a_stale_index_when_a_corpus_file_changed(
     async with FakeBotAPI(token=TOKEN) as api:
         code, out, _ = await speechbot_check(base_env(db_path, corpus_dir, api))
     assert code == 1
-    assert statuses(out) == {"config": "OK", "database": "OK", "index": "FAIL", "token": "OK"}
+    assert statuses(out) == {
+        "config": "OK",
+        "database": "OK",
+        "index": "FAIL",
+        "semantic": "OK",
+        "token": "OK",
+    }
     assert "reindex" in out
 
 
@@ -158,7 +170,18 @@ async def test_check_offline_skips_the_token_and_json_reports_every_check(
     code, out, _ = await speechbot_check(env, "--offline", "--json")
     report = json.loads(out)
     assert code == 0 and report["ok"] is True
-    assert list(report["checks"]) == ["config", "database", "index", "token"]
+    assert list(report["checks"]) == ["config", "database", "index", "semantic", "token"]
     assert report["checks"]["token"]["status"] == "SKIP"
     code, out, _ = await speechbot_check(env, "--json")
     assert code == 1 and json.loads(out)["checks"]["token"]["status"] == "FAIL"
+
+
+async def test_check_says_the_semantic_part_is_off_when_switched_off(
+    db_path: Path, corpus_dir: Path
+) -> None:
+    async with FakeBotAPI(token=TOKEN, bot_username="speech_test_bot") as api:
+        env = {**base_env(db_path, corpus_dir, api), "SPEECHBOT_DENSE": "off"}
+        code, out, _ = await speechbot_check(env)
+    assert code == 0
+    assert statuses(out)["semantic"] == "SKIP"
+    assert "SPEECHBOT_DENSE=off" in out

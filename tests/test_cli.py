@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from index._schema import VISIBLE
+from index.store.schema import VISIBLE
 
 QUESTION = "如何发挥基层党组织战斗堡垒作用"
 

@@ -1,4 +1,4 @@
-"""Validate the retrieval evaluation set ``index/data/devset.jsonl``.
+"""Validate the retrieval evaluation set ``devtools/questions/devset.jsonl``.
 
 Each line is one question.  Answers are verbatim substrings of an answering
 paragraph (one line of a corpus file) and must occur exactly once in the whole
@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-DEVSET = ROOT / "index" / "data" / "devset.jsonl"
+DEVSET = ROOT / "devtools" / "questions" / "devset.jsonl"
 SPEECHES = ROOT / "corpus" / "speeches"
-USERDICT = ROOT / "index" / "data" / "userdict.txt"
+USERDICT = ROOT / "index" / "text" / "data" / "userdict.txt"
 
 REQUIRED_KEYS = {"id", "question", "kind", "answers", "speech"}
 OPTIONAL_KEYS = {"note"}

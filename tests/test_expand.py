@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from index._expand import OWN_WEIGHT, Unit, query_tokens, synonym_rules
+from index.query.expand import OWN_WEIGHT, Unit, parse_synonyms, query_tokens, synonym_rules
 
 
-def test_synonym_file_reads_directions_and_groups() -> None:
-    rules = dict(synonym_rules())
-    assert "干部" in rules["当官的"]
-    assert "反腐败斗争" in rules["反腐"] and "反腐" in rules["党风廉政建设"]
-    lengths = [len(phrase) for phrase, _ in synonym_rules()]
-    assert lengths == sorted(lengths, reverse=True)  # longest phrases are matched first
+def test_synonym_lines_read_directions_and_groups() -> None:
+    rules = parse_synonyms("当官的 = 干部 领导干部  # one way\n反腐 ~ 反腐败斗争 ~ 党风廉政建设\n")
+    assert [len(p) for p, _ in rules] == sorted((len(p) for p, _ in rules), reverse=True)
+    found = dict(rules)
+    assert found["当官的"] == ("干部", "领导干部")
+    assert "反腐败斗争" in found["反腐"] and "反腐" in found["党风廉政建设"]
+    assert "干部" not in found  # "=" expands one way only
+
+
+def test_the_bundled_synonym_list_holds_no_entries_tuned_to_a_question_set() -> None:
+    # The old list encoded the first dev set's answers (see the file's header): it is empty
+    # until general vocabulary is added and measured.
+    assert synonym_rules() == ()
 
 
 def test_own_terms_outweigh_expansions() -> None:
@@ -20,11 +27,6 @@ def test_own_terms_outweigh_expansions() -> None:
     assert tokens.count("党建") == OWN_WEIGHT
     assert tokens.count("党的建设") == 1
     assert tokens.count("干部") == 2  # the stand-in for a word the corpus lacks counts in full
-
-
-async def test_colloquial_question_finds_the_official_wording(index) -> None:  # type: ignore[no-untyped-def]
-    result = await index.search("老百姓听得懂的新理论宣讲怎么搞", k=3)
-    assert result.relevant and any("宣讲" in h.text for h in result.hits)
 
 
 async def test_a_word_jieba_cuts_differently_still_finds_its_paragraph(index) -> None:  # type: ignore[no-untyped-def]

@@ -10,10 +10,10 @@ from dataclasses import replace
 import pytest
 from telegram import Bot
 
-from bot._retry import RetryingRequest
+from bot.net.retry import RetryingRequest
 from bot.settings import Settings
 from conftest import ALICE, RunningBot, running_bot
-from fakebotapi import Chat, FakeBotAPI
+from fakebotapi import Call, Chat, FakeBotAPI
 from telegram_html import assert_valid_telegram_html
 
 QUESTION = "如何发挥基层党组织战斗堡垒作用"
@@ -35,12 +35,19 @@ def _answers(bot: RunningBot, since: int, ok: bool | None = True) -> list[str]:
     return [c["text"] for c in calls]
 
 
-async def _ask_and_settle(bot: RunningBot, quiet: float = 0.5) -> int:
+def _sent(bot: RunningBot, since: int, ok: bool | None = True) -> list[Call]:
+    """Every sendMessage since ``since`` but the barrier's (answers, apologies, retries)."""
+    return bot.api.calls_of("sendMessage", bot.api.not_barrier, since=since, ok=ok)
+
+
+async def _ask_and_wait(bot: RunningBot) -> int:
+    """Ask QUESTION; return once it is answered, every injected fault was served, and the bot
+    has answered a later update (so a second answer or an apology would have arrived)."""
     since = bot.api.mark()
     bot.api.send_message(QUESTION, user=ALICE)
-    await bot.api.wait_for("sendMessage", since=since, timeout=30)
-    await asyncio.sleep(quiet)
-    await bot.api.settle(quiet=quiet, timeout=30)
+    await bot.api.wait_for("sendMessage", lambda c: "🔎" in c["text"], since=since, timeout=30)
+    await bot.api.faults_served()
+    await bot.api.barrier()
     return since
 
 
@@ -48,20 +55,20 @@ async def test_flood_wait_429_is_retried_after_retry_after_and_answered_once(
     quick_bot: RunningBot,
 ) -> None:
     quick_bot.api.fail_next("sendMessage", status=429, retry_after=1)
-    since = await _ask_and_settle(quick_bot)
-    assert len(quick_bot.api.calls_of("sendMessage", since=since, ok=False)) == 1
+    since = await _ask_and_wait(quick_bot)
+    assert len(_sent(quick_bot, since, ok=False)) == 1
     delivered = _answers(quick_bot, since)
     assert len(delivered) == 1
     assert "战斗堡垒" in assert_valid_telegram_html(delivered[0])
-    assert not quick_bot.api.calls_of("sendMessage", lambda c: "抱歉" in c["text"], since=since)
+    assert len(_sent(quick_bot, since)) == 1  # the answer, no apology
 
 
 async def test_bad_gateway_502_is_retried_and_answered_once(quick_bot: RunningBot) -> None:
     quick_bot.api.fail_next("sendMessage", status=502, times=2)
-    since = await _ask_and_settle(quick_bot)
-    assert len(quick_bot.api.calls_of("sendMessage", since=since, ok=False)) == 2
+    since = await _ask_and_wait(quick_bot)
+    assert len(_sent(quick_bot, since, ok=False)) == 2
     assert len(_answers(quick_bot, since)) == 1
-    assert not quick_bot.api.calls_of("sendMessage", lambda c: "抱歉" in c["text"], since=since)
+    assert len(_sent(quick_bot, since)) == 1  # the answer, no apology
 
 
 async def test_send_that_times_out_after_reaching_telegram_is_not_sent_twice(
@@ -70,13 +77,9 @@ async def test_send_that_times_out_after_reaching_telegram_is_not_sent_twice(
     # Telegram acts on a request it received even when the client stopped waiting: resending
     # would show the answer twice, and an apology after it would be wrong.
     quick_bot.api.delay_next("sendMessage", TIMEOUT + 1.5)
-    since = quick_bot.api.mark()
-    quick_bot.api.send_message(QUESTION, user=ALICE)
-    await quick_bot.api.wait_for("sendMessage", since=since, timeout=30)
-    await asyncio.sleep(TIMEOUT + 1)  # room for a (wrong) retry or apology to arrive
-    await quick_bot.api.settle(quiet=0.5, timeout=30)
+    since = await _ask_and_wait(quick_bot)  # a retry or apology would come before the barrier
     assert len(_answers(quick_bot, since, ok=None)) == 1
-    assert len(quick_bot.api.calls_of("sendMessage", since=since, ok=None)) == 1
+    assert len(_sent(quick_bot, since, ok=None)) == 1
 
 
 async def test_edit_that_times_out_unanswered_is_retried(quick_bot: RunningBot) -> None:
@@ -89,7 +92,8 @@ async def test_edit_that_times_out_unanswered_is_retried(quick_bot: RunningBot) 
     since = quick_bot.api.mark()
     quick_bot.api.press_button(answer, more or "", user=ALICE)
     edited = await quick_bot.api.wait_for("editMessageText", since=since, timeout=30)
-    await quick_bot.api.settle(quiet=0.5, timeout=30)
+    await quick_bot.api.faults_served()
+    await quick_bot.api.barrier()
     assert "第 4–" in assert_valid_telegram_html(edited["text"])
     assert len(quick_bot.api.calls_of("editMessageText", since=since, ok=True)) == 1
     assert len(quick_bot.api.calls_of("editMessageText", since=since, ok=False)) == 1

@@ -12,7 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from telegram import InlineKeyboardMarkup
 
-from bot import keyboards, render
+from bot.ui import keyboards, render
+from bot.ui.html import esc
+from bot.ui.pages import paginate
 from conftest import ALICE, RunningBot
 from index import Hit, Outline, OutlineNode, ParagraphView, SearchIndex, SearchResult, SpeechInfo
 from telegram_html import assert_valid_telegram_html
@@ -31,7 +33,7 @@ TEXT = st.lists(PIECES, max_size=12).map("".join)
 HUGE = st.builds(lambda piece, n: (piece * n)[:100_000], TEXT.filter(bool), st.just(100_000))
 ANY_TEXT = st.one_of(TEXT, TEXT, TEXT, HUGE)
 # Paragraph texts and section titles come from the parser, which never yields blank ones.
-VISIBLE = ANY_TEXT.filter(lambda t: bool(render.esc(t).strip()))
+VISIBLE = ANY_TEXT.filter(lambda t: bool(esc(t).strip()))
 IDS = st.integers(1, 2**40)
 EXAMPLES = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -152,7 +154,7 @@ def test_full_text_context_and_sections_are_valid_for_any_text(data: st.DataObje
     assert_sendable(render.paragraph(found[0]))
     centre = data.draw(st.sampled_from(found)).paragraph_id
     assert_sendable(render.context(found, centre))
-    pages = render.paginate(found)
+    pages = paginate(found)
     page = data.draw(st.integers(0, len(pages) - 1))
     title = data.draw(VISIBLE)
     assert_sendable(render.section_text(title, pages[page], page, len(pages)))

@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import shutil
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
 
 from corpus import corpus_files
-from index import BuildError, IndexConfig, SearchIndex, SearchResult
-from index._schema import VISIBLE
+from index import BuildError, IndexConfig, SearchIndex, SearchResult, Tokenizer
+from index.build import rows
+from index.build.parallel import Texts, Tokens
+from index.store.schema import VISIBLE
 
 QUESTIONS = ("如何发挥基层党组织战斗堡垒作用", "星火燎原计划", "加强干部队伍建设")
 NEW_SPEECH = (
@@ -159,6 +162,46 @@ async def test_a_build_killed_halfway_leaves_the_old_index_and_the_next_build_cl
     assert [s for _, s in statuses] == ["ready", "ready"]  # the failed build's rows are gone
     assert statuses[-1][0] == report.generation
     assert speeches == 10  # generation 1's five (kept until the next build) and the new five
+
+
+async def test_a_reindex_cancelled_while_a_worker_tokenises_waits_for_it_and_is_cancelled(
+    index: SearchIndex, db_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Shutdown cancels a background reindex wherever it is, also while a worker thread is inside
+    # the tokenising generator: closing it then must wait for that thread, not raise "generator
+    # already executing" over the CancelledError.
+    old, old_visible = await _answers(index), _visible(db_path)
+    for path in corpus_files(corpus_dir):  # every speech must be tokenised again
+        path.write_text(path.read_text(encoding="utf-8") + "\n要把星火燎原计划落到实处。\n")
+    inside, release = threading.Event(), threading.Event()
+    threads: list[int] = []
+    signed_tokens = rows.signed_tokens
+
+    def held_on_the_second_speech(tokenizer: Tokenizer, texts: Texts) -> tuple[str, Tokens]:
+        threads.append(threading.get_ident())
+        if len(threads) == 2:
+            inside.set()
+            release.wait(60)
+        return signed_tokens(tokenizer, texts)
+
+    monkeypatch.setattr(rows, "signed_tokens", held_on_the_second_speech)
+    task = asyncio.create_task(index.reindex())
+    assert await asyncio.to_thread(inside.wait, 60)
+    task.cancel()  # exactly while the worker is inside next()
+    done, _ = await asyncio.wait({task}, timeout=0.3)
+    release.set()
+    assert not done  # the close waits for the step in flight
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert len(threads) == 2 and len(set(threads)) == 1  # one thread; no step after the cancel
+    assert await _answers(index) == old
+    assert _visible(db_path) == old_visible
+    with sqlite3.connect(db_path) as db:
+        statuses = db.execute("SELECT status FROM generations ORDER BY id").fetchall()
+    assert statuses == [("ready",), ("failed",)]
+    monkeypatch.undo()
+    report = await index.reindex()
+    assert report.speeches == 5 and len(report.retokenized) == 5
 
 
 async def test_changing_one_speech_retokenises_only_that_speech(

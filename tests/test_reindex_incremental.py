@@ -7,10 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
+from devtools.synth import source, write_corpus
 from index import BM25, IndexConfig, SearchIndex
-from index._queries import _own_ordinals
-from index._schema import VISIBLE
-from index._synth import source, write_corpus
+from index.store.queries import _own_ordinals
+from index.store.schema import VISIBLE
 
 
 def _append_paragraph(corpus_dir: Path) -> Path:

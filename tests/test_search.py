@@ -20,7 +20,7 @@ from index import (
     highlight_spans,
     normalize,
 )
-from index._expand import OWN_WEIGHT
+from index.query.expand import OWN_WEIGHT
 
 EXAMPLE = "如何发挥基层党组织战斗堡垒作用"
 

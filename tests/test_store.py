@@ -19,7 +19,7 @@ from index import (
     SchemaError,
     SearchIndex,
 )
-from index._build import fingerprint
+from index.store.fingerprint import fingerprint
 
 
 def _database_threads() -> set[threading.Thread]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from corpus import bundled_corpus_dir, load_corpus
+from devtools.synth import paragraph_texts, source, token_documents
 from index import Tokenizer, corpus_terms, normalize
-from index._parallel import signed_tokens, tokenize_all
-from index._rjieba import RustCut, available
-from index._synth import paragraph_texts, source, token_documents
+from index.build.parallel import signed_tokens, tokenize_all
+from index.text.rjieba import RustCut, available
 
 pytestmark = pytest.mark.skipif(not available(), reason="rjieba not installed")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index._understand import (
+from index.query.understand import (
     SpeechTitle,
     chinese_number,
     find_section,

@@ -1,4 +1,8 @@
-"""FakeBotAPI: the fake Telegram Bot API server, its conversation drivers and call waiters."""
+"""FakeBotAPI: the fake Telegram Bot API server and its call waiters.
+
+The users' side (messages, files, button presses, inline queries) is in users.py, fault
+injection in faults.py, the Bot API methods in methods.py.
+"""
 
 from __future__ import annotations
 
@@ -7,54 +11,25 @@ import inspect
 import re
 import time
 from collections.abc import Callable, Mapping
-from http import HTTPStatus
 from typing import Any
 
+from .faults import Faults
 from .http import HTTPServer, Request, Response, decode_params
 from .methods import METHODS, Methods
-from .models import ApiError, Call, Chat, Fault, User, buttons
+from .models import ApiError, Call, Fault, User, buttons
+from .users import Users
 
-_DEFAULT_DESCRIPTIONS = {
-    400: "Bad Request: injected failure",
-    401: "Unauthorized",
-    403: "Forbidden: bot was blocked by the user",
-    404: "Not Found",
-    409: "Conflict: terminated by other getUpdates request; "
-    "make sure that only one bot instance is running",
-    500: "Internal Server Error",
-}
-_NGINX_PAGE = (
-    "<html>\r\n<head><title>{0}</title></head>\r\n<body>\r\n<center><h1>{0}</h1></center>\r\n"
-    "<hr><center>nginx/1.18.0</center>\r\n</body>\r\n</html>\r\n"
-)
-_MENTION = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{5,32}\b")
-_COMMAND = re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{5,32})?(?![\w/])")
 Predicate = Callable[[Call], bool]
 
 
-def _utf16(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def auto_entities(text: str) -> list[dict[str, Any]]:
-    """bot_command and mention entities, as Telegram adds them to a user's message."""
-    found = [("bot_command", m) for m in _COMMAND.finditer(text)]
-    found += [("mention", m) for m in _MENTION.finditer(text)]
-    return sorted(
-        (
-            {"type": kind, "offset": _utf16(text[: m.start()]), "length": _utf16(m.group())}
-            for kind, m in found
-        ),
-        key=lambda e: e["offset"],
-    )
-
-
-class FakeBotAPI(Methods):
+class FakeBotAPI(Faults, Users, Methods):
     """A fake Telegram Bot API on 127.0.0.1 for end-to-end tests of a real PTB Application.
 
     ``async with FakeBotAPI() as api:`` then build the bot with ``base_url=api.base_url`` and
     ``base_file_url=api.base_file_url``; drive it with ``send_message``/``press_button``/...
-    and check what it did with ``wait_for``/``calls_of``/``messages``.
+    and check what it did with ``wait_for``/``calls_of``/``messages``. To show that the bot
+    did *not* do something, wait for an event rather than for time: ``barrier`` (the bot
+    answered a later update) or ``faults_served`` (every injected fault was answered).
     """
 
     def __init__(
@@ -67,11 +42,13 @@ class FakeBotAPI(Methods):
     ) -> None:
         super().__init__(token, bot_username, bot_first_name)
         self.default_user = default_user or User(10001, "Tester", username="tester")
+        self.barrier_user = User(10002, "Barrier", username="barrier_user")  # see barrier()
         self.calls: list[Call] = []
         self.errors: list[BaseException] = []  # bugs in the fake itself, re-raised on exit
         self.root_url = ""
         self._server = HTTPServer(self._handle)
         self._faults: dict[str, list[Fault]] = {}
+        self._faulting = 0  # calls answered with a fault or delay right now
         self._consumed: set[int] = set()
         self._in_flight = 0
         self._last_activity = 0.0
@@ -145,8 +122,19 @@ class FakeBotAPI(Methods):
 
     async def _call(self, name: str, handler: Any, params: dict[str, Any]) -> Response:
         started = time.time()
-        result: Any = None
         fault = self._take_fault(name)
+        self._faulting += fault is not None
+        try:
+            response = await self._answer(name, handler, params, fault, started)
+        finally:
+            self._faulting -= fault is not None
+        self._notify()
+        return response
+
+    async def _answer(
+        self, name: str, handler: Any, params: dict[str, Any], fault: Fault | None, started: float
+    ) -> Response:
+        result: Any = None
         if fault is not None and fault.delay:
             await asyncio.sleep(fault.delay)
         if fault is not None and fault.status is not None:
@@ -164,167 +152,7 @@ class FakeBotAPI(Methods):
                 error, result = exc.to_dict(), None
                 response = Response.json(error, exc.code)
         self.calls.append(Call(name, params, started, len(self.calls), result, error))
-        self._notify()
         return response
-
-    def _take_fault(self, method: str) -> Fault | None:
-        faults = self._faults.get(method)
-        if not faults:
-            return None
-        fault = faults[0]
-        fault.times -= 1
-        if fault.times <= 0:
-            faults.pop(0)
-        return fault
-
-    def _fault_response(self, fault: Fault) -> tuple[Response, dict[str, Any]]:
-        status = fault.status or 500
-        if status >= 502:  # nginx answers these itself, with HTML
-            page = _NGINX_PAGE.format(f"{status} {HTTPStatus(status).phrase}")
-            return Response(status, page.encode(), "text/html"), {"status": status}
-        if status == 429:
-            retry = fault.retry_after
-            retry = int(retry) if float(retry).is_integer() else retry
-            error = ApiError(
-                429,
-                fault.description or f"Too Many Requests: retry after {retry}",
-                {"retry_after": retry},
-            )
-        else:
-            error = ApiError(
-                status, fault.description or _DEFAULT_DESCRIPTIONS.get(status, "Error")
-            )
-        return Response.json(error.to_dict(), status), error.to_dict()
-
-    # --- fault injection -----------------------------------------------------------------------
-
-    def fail_next(
-        self,
-        method: str,
-        *,
-        status: int = 429,
-        retry_after: float = 1,
-        times: int = 1,
-        delay: float = 0.0,
-        description: str | None = None,
-    ) -> None:
-        """Make the next ``times`` calls of ``method`` fail with ``status`` (after ``delay`` s).
-
-        429 -> Telegram's flood-wait JSON with ``parameters.retry_after``; 502/503/504 -> nginx
-        HTML page (not JSON); other codes -> Telegram error JSON (``description`` overrides).
-        """
-        fault = Fault(status, retry_after, delay, description, times)
-        self._faults.setdefault(method, []).append(fault)
-
-    def delay_next(self, method: str, seconds: float, *, times: int = 1) -> None:
-        """Answer the next ``times`` calls of ``method`` normally but only after ``seconds``.
-
-        Like real Telegram, the call takes effect even if the client timed out meanwhile.
-        """
-        self._faults.setdefault(method, []).append(Fault(None, 0, seconds, None, times))
-
-    # --- driving the conversation (the user's side) --------------------------------------------
-
-    def _participants(self, user: User | None, chat: Chat | None) -> tuple[User, Chat]:
-        if user is None:
-            user = (self.user_of(chat) if chat is not None else None) or self.default_user
-        chat = self.register_chat(chat or Chat.private(user), user)
-        return user, chat
-
-    def send_message(
-        self,
-        text: str,
-        *,
-        user: User | None = None,
-        chat: Chat | None = None,
-        entities: list[dict[str, Any]] | None = None,
-        reply_to: int | None = None,
-    ) -> int:
-        """Queue a text message from ``user`` (default: ``default_user``) in ``chat`` (default:
-        the user's private chat). Returns the new message_id."""
-        user, chat = self._participants(user, chat)
-        reply = self.message(chat.id, reply_to) if reply_to is not None else None
-        if reply_to is not None and reply is None:
-            raise LookupError(f"no message {reply_to} in chat {chat.id} to reply to")
-        content = {
-            "text": text,
-            "entities": auto_entities(text) if entities is None else entities,
-            "reply_to_message": reply,
-        }
-        message = self._new_message(chat, user, {k: v for k, v in content.items() if v})
-        self.queue_update({"message": message})
-        return int(message["message_id"])
-
-    def send_document(
-        self,
-        file_name: str,
-        data: bytes,
-        mime_type: str = "application/octet-stream",
-        *,
-        user: User | None = None,
-        chat: Chat | None = None,
-        caption: str | None = None,
-    ) -> int:
-        """Queue a document message; getFile and the file URL then serve ``data``."""
-        user, chat = self._participants(user, chat)
-        content = {"document": self._store_file(data, file_name, mime_type), "caption": caption}
-        message = self._new_message(chat, user, content)
-        self.queue_update({"message": message})
-        return int(message["message_id"])
-
-    def press_button(
-        self,
-        message: Call | Mapping[str, Any],
-        callback_data: str,
-        *,
-        user: User | None = None,
-        strict: bool = True,
-    ) -> str:
-        """Queue a callback_query for a button of a message the bot sent (a sendMessage /
-        editMessage* Call or a message dict). The message's *current* state is used; with
-        ``strict`` the button must exist on it. Returns the callback query id."""
-        sent = message.result if isinstance(message, Call) else message
-        if not isinstance(sent, Mapping) or "message_id" not in sent:
-            raise ValueError(f"not a message: {sent!r}")
-        current = self.message(sent["chat"]["id"], sent["message_id"])
-        if current is None:
-            raise LookupError(f"message {sent['message_id']} was deleted or never sent")
-        available = [data for row in buttons(current) for _, data in row]
-        if strict and callback_data not in available:
-            raise ValueError(f"no button {callback_data!r} on the message; it has {available!r}")
-        user, chat = self._participants(user, self.chats[sent["chat"]["id"]])
-        query_id = self._new_query_id()
-        self.queue_update(
-            {
-                "callback_query": {
-                    "id": query_id,
-                    "from": user.to_dict(),
-                    "message": current,
-                    "chat_instance": self._chat_instance(chat.id),
-                    "data": callback_data,
-                }
-            }
-        )
-        return query_id
-
-    def inline_query(
-        self, query: str, *, user: User | None = None, offset: str = "", chat_type: str = "sender"
-    ) -> str:
-        """Queue an inline_query update; returns the inline query id."""
-        user = user or self.default_user
-        query_id = self._new_query_id()
-        self.queue_update(
-            {
-                "inline_query": {
-                    "id": query_id,
-                    "from": user.to_dict(),
-                    "query": query,
-                    "offset": offset,
-                    "chat_type": chat_type,
-                }
-            }
-        )
-        return query_id
 
     # --- inspecting what the bot did -----------------------------------------------------------
 
@@ -387,6 +215,28 @@ class FakeBotAPI(Methods):
             if time.monotonic() > deadline:
                 raise AssertionError(f"bot did not settle within {timeout}s")
             await asyncio.sleep(max(quiet - idle, 0.01))
+
+    async def barrier(self, text: str = "/help", *, timeout: float = 20.0) -> Call:  # noqa: ASYNC109
+        """Send ``text`` from ``barrier_user`` (a user of its own, in a chat of its own) and wait
+        for the bot's reply, then until no call is in progress; returns the reply.
+
+        The bot fetched this update after every earlier one and has answered it, so whatever it
+        was going to do for the earlier ones has had a full getUpdates round trip and a reply
+        to happen: "nothing else arrived" is then an observation, not a guess about timing.
+        ``text`` must be something the bot answers with a message; leave ``barrier_user``'s
+        chat out of what is counted (``not_barrier``).
+        """
+        since = self.mark()
+        self.send_message(text, user=self.barrier_user)
+        reply = await self.wait_for(
+            "sendMessage", lambda c: not self.not_barrier(c), since=since, timeout=timeout
+        )
+        await self.settle(timeout=timeout)
+        return reply
+
+    def not_barrier(self, call: Call) -> bool:
+        """Whether ``call`` is not in ``barrier_user``'s chat (a predicate for ``calls_of``)."""
+        return call.get("chat_id") != self.barrier_user.id
 
     @staticmethod
     def buttons(obj: Call | Mapping[str, Any] | None) -> list[list[tuple[str, str | None]]]:

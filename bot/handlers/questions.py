@@ -1,0 +1,94 @@
+"""Questions: a message (in groups only when addressed to the bot) or /search, answered with the
+best passages; the question is stored for its "more results" button and logged for /stats."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from telegram import InlineKeyboardMarkup, Update
+
+from index import SearchResult, clean_display
+
+from ..services import Context, Services
+from ..state import user_hash
+from ..ui import render, texts
+from ..ui.pages import PAGE_SIZE
+from ..ui.replies import english, reply
+
+log = logging.getLogger("speechbot.questions")
+
+MAX_QUESTION = 500  # characters; longer messages are not questions
+
+
+async def answer_question(update: Update, context: Context, query: str) -> None:
+    """Search, render and send the best passages for ``query``."""
+    message, services = update.effective_message, context.bot_data
+    if message is None:
+        return
+    user_id = update.effective_user.id if update.effective_user else 0
+    # Controls and lone surrogates can be neither stored (SQLite needs UTF-8) nor shown.
+    query = clean_display(query)
+    if len(query) > MAX_QUESTION:
+        await reply(message, texts.TOO_LONG(english(update), limit=MAX_QUESTION))
+        return
+    if not services.limits.allow(user_id):
+        if services.limits.should_warn(user_id):
+            await reply(message, texts.SLOW_DOWN(english(update)))
+        return
+    started = time.perf_counter()
+    async with services.searching:  # see Services.searching
+        result = await services.index.search(query, k=PAGE_SIZE)
+        text, markup = await search_reply(services, result, english=english(update))
+    await reply(message, text, reply_markup=markup)
+    latency = (time.perf_counter() - started) * 1000
+    await services.state.log_question(
+        user_id, message.chat.type, query, latency, len(result.hits), result.relevant
+    )
+    log.info(
+        "question user=%s chat=%s latency_ms=%.1f hits=%d relevant=%s terms=%d",
+        user_hash(user_id),
+        message.chat.type,
+        latency,
+        len(result.hits) if result.relevant else 0,
+        result.relevant,
+        len(result.terms),
+    )
+
+
+async def search_reply(
+    services: Services, result: SearchResult, *, english: bool, query_id: int | None = None
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The reply to a result: the question is stored first (unless ``query_id`` says where it
+    already is), so that its paging buttons work after a restart; rendering writes nothing."""
+    if result.relevant and query_id is None:
+        query_id = await services.state.remember_query(result.query, result.speech)
+    return render.result_reply(result, query_id, english=english)
+
+
+async def on_text(update: Update, context: Context) -> None:
+    """A plain message is a question (in groups only when addressed to the bot)."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    query = strip_mention(message.text, context.bot.username)
+    await answer_question(update, context, query)
+
+
+async def on_search(update: Update, context: Context) -> None:
+    """/search 问题."""
+    message = update.effective_message
+    if message is None:
+        return
+    query = " ".join(context.args or []).strip()
+    if not query:
+        await reply(message, texts.SEARCH_USAGE(english(update)))
+        return
+    await answer_question(update, context, query)
+
+
+def strip_mention(text: str, username: str | None) -> str:
+    """The question without the bot's @mention."""
+    if username:
+        text = text.replace(f"@{username}", " ")
+    return " ".join(text.split())

@@ -1,0 +1,157 @@
+"""The webhook server: Telegram's updates (secret token checked on each) and ``/healthz``.
+
+PTB's ``Updater.start_webhook`` serves one route only, so this is its "custom webhook" pattern:
+our own tornado application feeding ``Application.update_queue``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import re
+from collections import OrderedDict
+from typing import Any
+from urllib.parse import urlsplit
+
+import tornado.httpserver
+import tornado.web
+from telegram import Update
+from telegram.ext import ExtBot
+
+from ..check import HealthProbe
+from ..services import App
+from ..settings import ConfigError, Settings
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+#: Telegram's updates are a few kilobytes; anything far larger is not from Telegram.
+MAX_BODY_BYTES = 1 << 20
+#: How many recent update ids are remembered to drop Telegram's re-deliveries.
+SEEN_UPDATES = 10_000
+
+
+def webhook_path(url: str) -> str:
+    """The path the server answers on: the webhook URL's path, ``/telegram`` when it has none."""
+    return "/" + (urlsplit(url).path.strip("/") or "telegram")
+
+
+class _Seen:
+    """The most recent update ids, oldest forgotten first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._ids: OrderedDict[int, None] = OrderedDict()
+
+    def add(self, update_id: int) -> bool:
+        """Remember ``update_id``; False when it was already seen."""
+        if update_id in self._ids:
+            return False
+        self._ids[update_id] = None
+        if len(self._ids) > self.size:
+            self._ids.popitem(last=False)
+        return True
+
+
+class _UpdateHandler(tornado.web.RequestHandler):
+    """POST of one update from Telegram."""
+
+    SUPPORTED_METHODS = ("POST",)
+
+    def initialize(self, server: WebhookServer) -> None:
+        self.server = server
+
+    async def post(self) -> None:
+        """Check the secret before anything else, then queue the update once."""
+        given = self.request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.server.secret.encode()):
+            log.warning("webhook request from %s without the right secret", self.request.remote_ip)
+            raise tornado.web.HTTPError(403)
+        try:
+            data = json.loads(self.request.body)
+            update = Update.de_json(data, self.server.application.bot)
+        except Exception as exc:  # malformed JSON or not an Update: Telegram never sends that
+            log.warning("webhook request with an unreadable update: %s", exc)
+            raise tornado.web.HTTPError(400) from None
+        if not self.server.seen.add(update.update_id):
+            log.info("update %d delivered again: already queued, dropped", update.update_id)
+        else:
+            bot = self.server.application.bot
+            if isinstance(bot, ExtBot):
+                bot.insert_callback_data(update)
+            await self.server.application.update_queue.put(update)
+        self.set_status(200)
+        self.finish()
+
+
+class _HealthHandler(tornado.web.RequestHandler):
+    """GET ``/healthz``: the checks of ``speechbot check`` as JSON, 200 or 503."""
+
+    def initialize(self, probe: HealthProbe) -> None:
+        self.probe = probe
+
+    async def get(self) -> None:
+        """Answer with the (briefly cached) report."""
+        report = await self.probe.report()
+        self.set_status(200 if report.ok else 503)
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps(report.to_json(), ensure_ascii=False))
+
+
+def _log_request(handler: tornado.web.RequestHandler) -> None:
+    status = handler.get_status()
+    level = logging.DEBUG if status < 400 else logging.INFO
+    log.log(level, "%d %s %s", status, handler.request.method, handler.request.path)
+
+
+class WebhookServer:
+    """Serves the webhook path and ``/healthz`` on SPEECHBOT_LISTEN."""
+
+    def __init__(
+        self, application: App, settings: Settings, probe: HealthProbe | None = None
+    ) -> None:
+        if not settings.webhook_url or not settings.webhook_secret:
+            raise ConfigError(
+                "webhook mode needs SPEECHBOT_WEBHOOK_URL and SPEECHBOT_WEBHOOK_SECRET"
+            )
+        self.application = application
+        self.settings = settings
+        self.url = settings.webhook_url
+        self.secret = settings.webhook_secret
+        self.path = webhook_path(self.url)
+        self.probe = probe or HealthProbe(settings)
+        self.seen = _Seen(SEEN_UPDATES)
+        self._http: tornado.httpserver.HTTPServer | None = None
+
+    def routes(self) -> tornado.web.Application:
+        """The tornado application: the webhook path and /healthz; everything else is 404."""
+        args: dict[str, Any] = {"server": self}
+        return tornado.web.Application(
+            [
+                (rf"{re.escape(self.path)}/?", _UpdateHandler, args),
+                (r"/healthz", _HealthHandler, {"probe": self.probe}),
+            ],
+            log_function=_log_request,
+        )
+
+    async def start(self) -> None:
+        """Listen, then tell Telegram where to post (with the secret it must send back)."""
+        host, port = self.settings.listen
+        # xheaders: behind the reverse proxy, log the client's address rather than the proxy's.
+        self._http = tornado.httpserver.HTTPServer(
+            self.routes(), max_body_size=MAX_BODY_BYTES, xheaders=True
+        )
+        self._http.listen(port, address=host)
+        log.info("webhook server listening on %s:%d%s", host, port, self.path)
+        await self.application.bot.set_webhook(
+            url=self.url, secret_token=self.secret, allowed_updates=Update.ALL_TYPES
+        )
+
+    async def stop(self) -> None:
+        """Stop accepting requests and close open connections."""
+        if self._http is not None:
+            self._http.stop()
+            await self._http.close_all_connections()
+            self._http = None

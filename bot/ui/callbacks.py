@@ -1,0 +1,99 @@
+"""Compact ``callback_data`` for inline buttons (Telegram allows at most 64 bytes)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+MAX_CALLBACK_BYTES = 64
+
+#: Names of the admin actions (``Admin.action``); bot/app.py maps each to its function.
+CANCEL = "cancel"  # 取消 under any admin prompt
+UPLOAD_CONFIRM = "upok"  # 确认/替换 under an upload preview
+UPLOAD_CANCEL = "upno"  # 取消 under an upload preview
+REMOVE_CONFIRM = "rmok"  # 确认 under /remove N
+
+
+class More(NamedTuple):
+    """Next/previous page of a stored question's results."""
+
+    query_id: int
+    offset: int
+
+
+class Full(NamedTuple):
+    """The whole paragraph."""
+
+    paragraph_id: int
+
+
+class Context(NamedTuple):
+    """A paragraph with its neighbours."""
+
+    paragraph_id: int
+
+
+class OutlineOf(NamedTuple):
+    """A speech's outline."""
+
+    speech: int
+
+
+class SpeechesPage(NamedTuple):
+    """One page of the list of speeches."""
+
+    page: int
+
+
+class SectionPage(NamedTuple):
+    """One page of a section's paragraphs."""
+
+    section_id: int
+    page: int
+
+
+class Admin(NamedTuple):
+    """An admin action with its argument (checked against SPEECHBOT_ADMINS on every press)."""
+
+    action: str
+    arg: str
+
+
+Action = More | Full | Context | OutlineOf | SpeechesPage | SectionPage | Admin
+
+_PREFIX: dict[type, str] = {
+    More: "m",
+    Full: "f",
+    Context: "c",
+    OutlineOf: "o",
+    SpeechesPage: "l",
+    SectionPage: "s",
+    Admin: "a",
+}
+_TYPES = {prefix: kind for kind, prefix in _PREFIX.items()}
+
+
+def encode(action: Action) -> str:
+    """``callback_data`` for an action; raises ValueError beyond Telegram's 64 bytes."""
+    data = ":".join([_PREFIX[type(action)], *(str(v) for v in action)])
+    if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback_data too long: {data!r}")
+    return data
+
+
+def decode(data: str | None) -> Action | None:
+    """The action in ``callback_data``, or None for anything malformed (forged or outdated)."""
+    if not data or len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+        return None
+    prefix, *parts = data.split(":")
+    kind = _TYPES.get(prefix)
+    if kind is None:
+        return None
+    try:
+        if kind is Admin:
+            return Admin(parts[0], ":".join(parts[1:])) if parts and parts[0].isalpha() else None
+        values = [int(p) for p in parts]
+        if any(v < 0 for v in values):
+            return None
+        return kind(*values)  # type: ignore[no-any-return]
+    except (ValueError, TypeError):
+        return None

@@ -1,0 +1,164 @@
+"""Telegram HTML for answers, outlines and paragraphs; everything from users or the corpus escaped.
+
+Pure functions: they read what they are given and write nothing (a question is stored for its
+"more results" button by the handler, which passes the id in). Wording from ``texts``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardMarkup
+
+from index import Hit, IndexInfo, Outline, OutlineNode, ParagraphView, SearchResult, SpeechInfo
+
+from . import keyboards, texts
+from .html import (
+    ELLIPSIS,
+    MAX_MESSAGE,
+    PASSAGE_BUDGET,
+    emphasize,
+    esc,
+    fit,
+    short,
+    trim,
+    visible_length,
+)
+from .pages import SPEECHES_PER_PAGE, speech_pages
+
+#: Characters of a speech or section title shown in an answer (real ones are far shorter).
+TITLE_BUDGET = 120
+
+
+def passage(hit: Hit, budget: int = PASSAGE_BUDGET) -> str:
+    """One hit: speech title, section path, trimmed text with matched terms in bold."""
+    body = emphasize(trim(hit.text, hit.matched_terms, budget), hit.matched_terms)
+    title, section = esc(short(hit.speech_title, TITLE_BUDGET)), esc(short(hit.section, 200))
+    return f"<b>{hit.rank}. {title}</b>\n<i>{section}</i>\n{body}"
+
+
+def answer(result: SearchResult, budget: int = PASSAGE_BUDGET, *, english: bool = False) -> str:
+    """A reply with the result's passages, kept within Telegram's limit."""
+    while True:
+        head = f"🔎 {esc(short(result.query, 60))}"
+        if result.section:
+            head += texts.ANSWER_SECTION(english, section=esc(short(result.section, TITLE_BUDGET)))
+        if result.tentative:
+            head += texts.ANSWER_TENTATIVE(english)
+        first, last = result.offset + 1, result.offset + len(result.hits)
+        pages = texts.ANSWER_RANGE(english, first=first, last=last, total=result.total)
+        text = "\n\n".join([head, *(passage(h, budget) for h in result.hits), pages])
+        if visible_length(text) <= MAX_MESSAGE:
+            return text
+        if budget <= 60:  # only absurd titles are left this long: cut, keeping tags whole
+            return fit(text)
+        budget = budget * 2 // 3
+
+
+def nothing_found(query: str, reason: str, *, english: bool = False) -> str:
+    """The plain 'nothing relevant' reply with suggestions."""
+    return texts.NOTHING_FOUND(english, query=esc(short(query, 80)))
+
+
+def result_reply(
+    result: SearchResult, query_id: int | None, *, english: bool = False
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The reply text and buttons for a search result; paging buttons need a stored question."""
+    if not result.relevant:
+        return nothing_found(result.query, result.reason, english=english), None
+    return answer(result, english=english), keyboards.answer(result, query_id)
+
+
+def about(info: IndexInfo, *, english: bool = False) -> str:
+    """/about: the corpus's size and the index's generation, age, terms and size."""
+    built = dt.datetime.fromtimestamp(info.built_at, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return texts.ABOUT(
+        english,
+        speeches=info.speeches,
+        sections=info.sections,
+        paragraphs=info.paragraphs,
+        generation=info.generation,
+        built=built,
+        terms=info.terms,
+        mb=info.db_bytes / 1e6,
+        variant=esc(info.variant),
+    ) + (
+        texts.ABOUT_SEMANTIC(english, state=esc(info.extra["semantic"]))
+        if "semantic" in info.extra
+        else ""
+    )
+
+
+def speech_list(
+    speeches: Sequence[SpeechInfo],
+    page: int = 0,
+    per_page: int = SPEECHES_PER_PAGE,
+    *,
+    english: bool = False,
+) -> str:
+    """The speeches on ``page``, numbered, with the page count when there is more than one."""
+    if not speeches:
+        return texts.NO_SPEECHES(english)
+    pages = speech_pages(len(speeches), per_page)
+    shown = speeches[page * per_page : (page + 1) * per_page]
+    lines = [
+        texts.SPEECH_LINE(
+            english, number=s.number, title=esc(short(s.title, TITLE_BUDGET)), n=s.n_paragraphs
+        )
+        for s in shown
+    ]
+    head = texts.SPEECHES_HEAD(english)
+    if pages > 1:
+        head += texts.SPEECHES_PAGE(english, page=page + 1, pages=pages, count=len(speeches))
+    return fit(head + "\n" + "\n".join(lines), suffix=texts.SPEECHES_TAIL(english))
+
+
+def outline(tree: Outline, *, english: bool = False) -> str:
+    """A speech's section tree."""
+    lines = [f"<b>{tree.speech.number}. {esc(tree.speech.title)}</b>"]
+
+    def walk(node: OutlineNode, depth: int) -> None:
+        indent = "　" * depth
+        lines.append(
+            texts.SECTION_LINE(english, indent=indent, title=esc(node.title), n=node.n_paragraphs)
+        )
+        for child in node.children:
+            walk(child, depth + 1)
+
+    for node in tree.sections:
+        walk(node, 0)
+    return fit("\n".join(lines))
+
+
+def paragraph(view: ParagraphView, *, english: bool = False) -> str:
+    """A whole paragraph with its source."""
+    head = f"<b>{esc(view.speech_title)}</b>\n<i>{esc(view.section)}</i>"
+    return fit(f"{head}\n\n{esc(view.text)}", suffix=texts.FULL_TEXT(english))
+
+
+def context(views: Sequence[ParagraphView], centre_id: int, *, english: bool = False) -> str:
+    """A paragraph between its neighbours; the centre one marked."""
+    if not views:
+        return texts.CONTEXT_GONE(english)
+    head = f"<b>{esc(views[0].speech_title)}</b>"
+    budget = max(200, (MAX_MESSAGE - 200) // len(views))
+    parts = []
+    for v in views:
+        text = esc(v.text if len(v.text) <= budget else v.text[:budget] + ELLIPSIS)
+        marker = "▶ " if v.paragraph_id == centre_id else ""
+        parts.append(
+            f"<i>{esc(v.section)}</i>\n{marker}{'<b>' if marker else ''}{text}"
+            f"{'</b>' if marker else ''}"
+        )
+    return fit(head + "\n\n" + "\n\n".join(parts))
+
+
+def section_text(
+    title: str, views: Sequence[ParagraphView], page: int, pages: int, *, english: bool = False
+) -> str:
+    """One page of a section's paragraphs."""
+    head = f"<b>{esc(views[0].speech_title) if views else ''}</b>\n<i>{esc(title)}</i>"
+    body = "\n\n".join(esc(v.text) for v in views)
+    tail = texts.SECTION_PAGE(english, page=page + 1, pages=pages) if pages > 1 else ""
+    return fit(f"{head}\n\n{body}", suffix=tail)

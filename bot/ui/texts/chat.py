@@ -1,0 +1,168 @@
+"""What everyone sees: help, the command menu, answers, browsing, refusals and errors."""
+
+from __future__ import annotations
+
+from telegram import BotCommand
+
+from .base import Text
+
+# --- /start, /help, the command menu ------------------------------------------------------------
+
+HELP = Text(
+    """<b>讲话问答机器人</b>
+直接发送问题，例如：<i>如何发挥基层党组织战斗堡垒作用？</i>
+我会回复最相关的三段讲话原文，并注明出自哪篇讲话、哪一部分。
+
+按钮：<b>全文</b> 查看整段，<b>上下文</b> 查看前后段落，<b>大纲</b> 查看讲话结构，<b>更多结果</b> 翻页。
+
+命令：
+/search 问题 — 搜索（与直接发送相同）
+/outline — 讲话目录；/outline 编号 或 /outline 名称 — 讲话提纲
+/about — 语料与索引信息
+/help — 本说明
+
+在群组中，请 @我 或回复我的消息提问。在任意聊天中输入 @{username} 问题 可内联搜索。""",
+    """<b>Speech Q&amp;A bot</b>
+Send a question (the speeches are in Chinese), e.g. <i>如何发挥基层党组织战斗堡垒作用？</i>
+I reply with the three best-matching passages, each with its speech and section.
+
+Buttons: <b>全文</b> whole paragraph, <b>上下文</b> surrounding paragraphs, <b>大纲</b> the speech's outline, <b>更多结果</b> more results.
+
+Commands:
+/search question — search (same as sending the question)
+/outline — list of speeches; /outline N or /outline name — a speech's outline
+/about — corpus and index information
+/help — this help
+
+In groups, mention me or reply to my message. In any chat, type @{username} question for inline search.""",
+)
+HELP_ADMIN = Text(
+    """
+
+<b>管理员</b>
+/reindex — 重建索引（期间照常回答）
+/stats — 使用统计
+/speeches — 已索引的讲话、文件与日期
+/remove 编号 — 移除一篇讲话（需确认）
+发送 .txt、.md 或 .docx 文件 — 预览后确认加入或替换讲话""",
+    """
+
+<b>Admins</b>
+/reindex — rebuild the index (answers continue meanwhile)
+/stats — usage statistics
+/speeches — indexed speeches with files and dates
+/remove N — take a speech out (asks to confirm)
+Send a .txt, .md or .docx file — preview, then confirm to add or replace a speech""",
+)
+#: The button under inline results that opens the private chat with /start help.
+INLINE_HELP = Text("使用说明", "How to use")
+
+COMMANDS_ZH = [
+    BotCommand("search", "搜索讲话内容"),
+    BotCommand("outline", "讲话目录与提纲"),
+    BotCommand("about", "语料与索引信息"),
+    BotCommand("help", "使用说明"),
+]
+COMMANDS_EN = [
+    BotCommand("search", "Search the speeches"),
+    BotCommand("outline", "List speeches and their outlines"),
+    BotCommand("about", "Corpus and index information"),
+    BotCommand("help", "How to use this bot"),
+]
+ADMIN_COMMANDS_ZH = [
+    BotCommand("reindex", "重建索引（管理员）"),
+    BotCommand("stats", "使用统计（管理员）"),
+    BotCommand("speeches", "已索引的讲话、文件与日期（管理员）"),
+    BotCommand("remove", "移除一篇讲话：/remove 编号（管理员）"),
+]
+ADMIN_COMMANDS_EN = [
+    BotCommand("reindex", "Rebuild the index (admins)"),
+    BotCommand("stats", "Usage statistics (admins)"),
+    BotCommand("speeches", "Indexed speeches, files and dates (admins)"),
+    BotCommand("remove", "Take a speech out: /remove N (admins)"),
+]
+
+# --- questions -----------------------------------------------------------------------------------
+
+SEARCH_USAGE = Text(
+    "用法：/search 问题，例如 <code>/search 如何加强干部队伍建设</code>。也可以直接发送问题。",
+    "Usage: /search question, e.g. <code>/search 如何加强干部队伍建设</code>. You can also just send the question.",
+)
+UNKNOWN = Text(
+    "没有这个命令。发送 /help 查看可用命令。", "Unknown command. Send /help to see what I can do."
+)
+SLOW_DOWN = Text(
+    "提问太频繁了，请稍等一分钟再问。", "You are asking very fast; please wait a minute."
+)
+ERROR = Text(
+    "抱歉，处理时出了点问题，请稍后再试。", "Sorry, something went wrong. Please try again later."
+)
+TOO_LONG = Text(
+    "问题太长了（超过 {limit} 字），请精简后再问。",
+    "That question is too long (over {limit} characters); please shorten it.",
+)
+NOT_ADMIN = Text("抱歉，此操作仅限管理员使用。", "Sorry, only administrators can do that.")
+
+# --- answers (values escaped by bot/ui/render.py) ------------------------------------------------
+
+ANSWER_SECTION = Text("\n📖 这一部分是：<b>{section}</b>", "\n📖 This part is: <b>{section}</b>")
+ANSWER_TENTATIVE = Text(
+    "\n没有找到直接回答，以下段落可能相关：",
+    "\nNo passage answers this directly; these may be related:",
+)
+ANSWER_RANGE = Text("第 {first}–{last} 条，共 {total} 条", "Results {first}–{last} of {total}")
+NOTHING_FOUND = Text(
+    "没有找到与“{query}”相关的内容。\n"
+    "可以换个说法、用更具体的词再问，或发送 /outline 浏览讲话目录。",
+    "Nothing in the speeches answers “{query}”.\n"
+    "Try other words (the speeches are in Chinese), or browse them with /outline.",
+)
+ABOUT = Text(
+    "<b>语料</b>：{speeches} 篇讲话，{sections} 个部分，{paragraphs} 段\n"
+    "<b>索引</b>：第 {generation} 版，建于 {built}，{terms} 个词，{mb:.1f} MB，BM25 {variant}",
+    "<b>Corpus</b>: {speeches} speeches, {sections} sections, {paragraphs} paragraphs\n"
+    "<b>Index</b>: generation {generation}, built {built}, {terms} terms, {mb:.1f} MB, BM25 {variant}",
+)
+ABOUT_SEMANTIC = Text("\n<b>语义检索</b>：{state}", "\n<b>Semantic search</b>: {state}")
+
+# --- browsing: the list of speeches, outlines, paragraphs, sections --------------------------------
+
+NO_SPEECHES = Text("索引中还没有讲话。", "The index holds no speeches yet.")
+SPEECHES_HEAD = Text("<b>讲话目录</b>", "<b>Speeches</b>")
+SPEECHES_PAGE = Text(
+    "（第 {page}/{pages} 页，共 {count} 篇）", " (page {page}/{pages}, {count} speeches)"
+)
+SPEECH_LINE = Text("{number}. {title}（{n} 段）", "{number}. {title} ({n} paragraphs)")
+SPEECHES_TAIL = Text(
+    "\n\n点按下方按钮查看提纲，或发送 /outline 编号。",
+    "\n\nTap a button below for a speech's outline, or send /outline N.",
+)
+SECTION_LINE = Text("{indent}{title}（{n} 段）", "{indent}{title} ({n} paragraphs)")
+NO_SUCH_SPEECH = Text(
+    "没有找到讲话“{ref}”。发送 /outline 查看目录。",
+    "No speech matches “{ref}”. Send /outline for the list.",
+)
+FULL_TEXT = Text("\n\n（全文）", "\n\n(whole paragraph)")
+CONTEXT_GONE = Text(
+    "找不到这段内容，索引可能已更新，请重新提问。",
+    "That passage is gone; the index may have been updated. Please ask again.",
+)
+SECTION_PAGE = Text("\n\n（第 {page}/{pages} 页）", "\n\n(page {page}/{pages})")
+STALE_BUTTON = Text(
+    "这个按钮对应的内容已不存在（索引可能已更新），请重新提问。",
+    "What this button showed no longer exists (the index may have been updated); please ask again.",
+)
+WAIT_BEFORE_PRESSING = Text("请稍候再点…", "Please wait a moment before pressing again…")
+
+# --- button labels: Chinese for everyone, as the English help names them -------------------------
+
+BUTTON_FULL = "{rank} 全文"
+BUTTON_CONTEXT = "{rank} 上下文"
+BUTTON_OUTLINE = "{rank} 大纲"
+BUTTON_PREVIOUS = "◀ 上一页"
+BUTTON_MORE = "更多结果 ▶"
+BUTTON_NEXT = "下一页 ▶"
+BUTTON_SPEECHES = "◀ 讲话目录"
+BUTTON_CONFIRM = "确认"
+BUTTON_REPLACE = "替换"
+BUTTON_CANCEL = "取消"

@@ -1,0 +1,162 @@
+"""Benchmark: build, cold start, memory and query latency on synthetic corpora, beside rank-bm25.
+
+    python -m devtools.bench --paragraphs 10000,100000 --json bench.json
+
+Corpora recombine the bundled speeches' sentences (seeded, so runs compare). The figures are
+printed as a table and, with ``--json``, written for later comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from index import BM25Params, Tokenizer, Variant
+
+from ..synth import questions, source
+from .measure import measure
+
+DEFAULT_SIZES = (10_000,)
+
+
+def _sizes(values: list[str] | None) -> list[int]:
+    if not values:
+        return list(DEFAULT_SIZES)
+    sizes = []
+    for value in values:
+        for part in value.split(","):
+            part = part.strip().lower().replace("_", "")
+            if not part:
+                continue
+            scale = {"k": 1_000, "m": 1_000_000}.get(part[-1], 1)
+            number = int(float(part[:-1]) * scale) if scale > 1 else int(part)
+            if number < 1:
+                raise argparse.ArgumentTypeError(f"not a paragraph count: {value}")
+            sizes.append(number)
+    return sizes
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line."""
+    p = argparse.ArgumentParser(
+        prog="python -m devtools.bench",
+        description="Measure build time, cold start, memory and query latency of speechbot's "
+        "index on synthetic corpora recombined from the bundled speeches, with rank-bm25 "
+        "beside it on the same corpus and questions.",
+    )
+    p.add_argument(
+        "--paragraphs",
+        action="append",
+        metavar="N[,N...]",
+        help="corpus size(s) in paragraphs; repeatable or comma-separated, 10k and 1m allowed "
+        f"(default {DEFAULT_SIZES[0]})",
+    )
+    p.add_argument("--queries", type=int, default=200, help="questions per size (default 200)")
+    p.add_argument("--json", type=Path, metavar="PATH", help="also write the figures as JSON")
+    p.add_argument(
+        "--skip-rank-bm25", action="store_true", help="do not run rank-bm25 beside speechbot"
+    )
+    p.add_argument(
+        "--variant",
+        choices=[v.value for v in Variant],
+        default=os.environ.get("SPEECHBOT_BM25", Variant.PLUS.value),
+        help="BM25 variant (default: SPEECHBOT_BM25 or plus)",
+    )
+    p.add_argument("--workdir", type=Path, help="where the temporary corpora and databases go")
+    return p
+
+
+def _row(run: dict[str, Any]) -> list[str]:
+    q, ft, tt, cold = run["queries"], run["from_text"], run["from_tokens"], run["cold_start"]
+    ref = run.get("rank_bm25")
+    cells = [
+        f"{run['paragraphs']:,}",
+        f"{ft['seconds']:.1f}",
+        f"{tt['seconds']:.2f} ({tt['paragraphs_per_s'] / 1000:.0f}k/s)",
+        f"{ft['peak_mb']:.0f} / {tt['peak_mb']:.0f}",
+        f"{tt['index_mb']:.0f} / {cold['rss_mb']:.0f}",
+        f"{run['db_mb']:.0f}",
+        f"{cold['seconds']:.2f}",
+        f"{q['p50']:.2f} / {q['p95']:.2f} / {q['p99']:.2f}",
+    ]
+    if ref:
+        cells += [f"{ref['p50']:.0f} / {ref['p95']:.0f}", f"{ref['ratio_p50']:.0f}×"]
+    else:
+        cells += ["—", "—"]
+    return cells
+
+
+HEADER = [
+    "paragraphs",
+    "build text s",
+    "build tokens s",
+    "peak MB text/tokens",
+    "index MB / RSS",
+    "DB MB",
+    "cold start s",
+    "query ms p50/p95/p99",
+    "rank-bm25 ms p50/p95",
+    "speed-up p50",
+]
+
+
+def table(runs: list[dict[str, Any]]) -> str:
+    """The figures as a Markdown table."""
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    lines += ["| " + " | ".join(_row(run)) + " |" for run in runs]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark."""
+    args = parser().parse_args(argv)
+    try:
+        sizes = _sizes(args.paragraphs)
+    except (ValueError, argparse.ArgumentTypeError) as exc:
+        parser().error(str(exc))
+    if args.queries < 1:
+        parser().error("--queries must be at least 1")
+    logging.basicConfig(level=logging.WARNING)
+    params = BM25Params(variant=Variant(args.variant))
+    src = source()
+    tokenizer = Tokenizer()
+    tokenizer.initialize()
+    asked = questions(src, args.queries)
+    runs = []
+    for n in sizes:
+        print(f"measuring {n:,} paragraphs …", file=sys.stderr)
+        runs.append(
+            measure(
+                src,
+                n,
+                tokenizer,
+                asked,
+                params,
+                with_reference=not args.skip_rank_bm25,
+                workdir=args.workdir,
+            )
+        )
+        print(table(runs[-1:]), file=sys.stderr)
+    print(table(runs))
+    report = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "variant": params.variant.value,
+        "questions": len(asked),
+        "sentences": len(src.sentences),
+        "runs": runs,
+    }
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

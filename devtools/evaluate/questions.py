@@ -1,0 +1,63 @@
+"""The question sets: loading, and the kinds they share."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent.parent / "questions"
+#: The development sets (tuning allowed): the first one, ten held-out paraphrases written after
+#: it, and a second set written from the speeches alone for tuning the semantic part.
+DEV_FILES = ("devset.jsonl", "heldout.jsonl", "dev2.jsonl")
+#: Never tuned on: written before any tuning by someone who saw neither code nor word lists.
+BLIND_FILE = "blind.jsonl"
+#: The first development set's names for the kinds the later sets share.
+KIND_ALIASES = {
+    "keyword": "terms",
+    "paraphrase": "everyday",
+    "section": "part",
+    "speech": "speech_topic",
+}
+KINDS = ("terms", "everyday", "variant", "part", "speech_topic", "followup", "absent")
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One question and the verbatim substrings that mark an answering passage."""
+
+    id: str
+    question: str
+    kind: str
+    answers: tuple[str, ...]
+    follows: str | None = None
+
+    @property
+    def answerable(self) -> bool:
+        """Whether the corpus answers it."""
+        return self.kind != "absent"
+
+
+def load(path: Path) -> list[Question]:
+    """One JSONL question file."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return [
+        Question(
+            r["id"],
+            r["question"],
+            KIND_ALIASES.get(r["kind"], r["kind"]),
+            tuple(r["answers"]),
+            r.get("follows"),
+        )
+        for r in rows
+    ]
+
+
+def dev_set(folder: Path = HERE) -> list[Question]:
+    """All development questions."""
+    return [q for name in DEV_FILES for q in load(folder / name)]
+
+
+def blind_set(folder: Path = HERE) -> list[Question]:
+    """The blind questions."""
+    return load(folder / BLIND_FILE)

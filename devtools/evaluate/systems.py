@@ -1,0 +1,83 @@
+"""The two systems under test: speechbot's search, and the plain BM25 baseline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import jieba
+import numpy as np
+from rank_bm25 import BM25Okapi
+
+from corpus import corpus_files
+from index import IndexConfig, SearchIndex
+
+from .questions import Question
+
+#: Passages looked at per question: MRR@10 needs ten.
+DEPTH = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a system did with one question: the rank of the first answering passage, if any."""
+
+    question: Question
+    rank: int | None  # 1-based within the top DEPTH
+    rejected: bool  # said "nothing relevant" (passages shown under "may be related" are not)
+
+
+def rank_of(texts: Sequence[str], answers: Sequence[str]) -> int | None:
+    """The 1-based rank of the first passage holding one of ``answers``."""
+    for i, text in enumerate(texts[:DEPTH], 1):
+        if any(a in text for a in answers):
+            return i
+    return None
+
+
+async def run_speechbot(
+    sets: Sequence[Sequence[Question]], config: IndexConfig
+) -> list[list[Outcome]]:
+    """Ask speechbot every question of every set, through one index."""
+    index = SearchIndex(config)
+    await index.initialize(refresh=True)
+    try:
+        results = []
+        for questions in sets:
+            outcomes = []
+            for q in questions:
+                result = await index.search(q.question, k=DEPTH)
+                texts = [h.text for h in result.hits] if result.relevant else []
+                outcomes.append(Outcome(q, rank_of(texts, q.answers), not result.relevant))
+            results.append(outcomes)
+        return results
+    finally:
+        await index.shutdown()
+
+
+class Baseline:
+    """The plain approach: lines as chunks, jieba.lcut, BM25Okapi, no normalisation."""
+
+    def __init__(self, corpus_dir: Path) -> None:
+        self.chunks = [
+            line.strip()
+            for path in corpus_files(corpus_dir)
+            if path.suffix == ".txt"
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
+        self.tokenizer = jieba.Tokenizer()
+        self.bm25 = BM25Okapi([self.tokenizer.lcut(c) for c in self.chunks])
+
+    def run(self, questions: Sequence[Question]) -> list[Outcome]:
+        """Ask the baseline every question."""
+        outcomes = []
+        for q in questions:
+            scores = self.bm25.get_scores(self.tokenizer.lcut(q.question))
+            top = np.argsort(scores)[::-1][:DEPTH]
+            # The baseline has no notion of relevance: it answers unless every score is zero.
+            rejected = not bool((scores > 0).any())
+            texts = [] if rejected else [self.chunks[i] for i in top]
+            outcomes.append(Outcome(q, rank_of(texts, q.answers), rejected))
+        return outcomes

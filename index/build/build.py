@@ -1,0 +1,153 @@
+"""Build or rebuild the index beside the live one, then swap it in with one transaction.
+
+The stages, in order, each reported through ``progress``: read the corpus folder, tokenise the
+speeches that changed (``rows``), build the BM25 arrays (``compose``), swap (``generations``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import aiosqlite
+
+from corpus import CorpusLoad, load_corpus
+
+from ..config import BuildOptions
+from ..errors import BuildError
+from ..store.fingerprint import fingerprint
+from ..store.snapshot import Snapshot
+from ..text.tokenize import Tokenizer, corpus_terms
+from ..types import BuildReport, Progress
+from .compose import index_generation
+from .generations import record_failure, start_generation, swap
+from .rows import speech_texts, write_speeches
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """The corpus folder as read: its speeches, what was skipped, its fingerprint and terms."""
+
+    load: CorpusLoad
+    skipped: tuple[tuple[str, str], ...]
+    fingerprint: str
+    user_words: list[str]
+
+
+async def build(
+    db: aiosqlite.Connection,
+    corpus_dir: Path,
+    live: Snapshot | None,
+    options: BuildOptions,
+    progress: Progress | None = None,
+) -> tuple[BuildReport, Snapshot | None]:
+    """Build a new generation from ``corpus_dir``; return its report and snapshot.
+
+    The snapshot is None when the corpus equals the live index (nothing to swap).
+    """
+    started = time.perf_counter()
+    report = progress or (lambda stage, done, total: None)
+    read = await _read(corpus_dir, options, report)
+    if live is not None and live.fingerprint == read.fingerprint and live.options == options:
+        log.info("corpus unchanged since generation %d", live.generation)
+        return _unchanged(live, read.load, read.skipped, started), None
+
+    tokenizer = live.tokenizer if live and live.tokenizer.same_words(read.user_words) else None
+    if tokenizer is None:
+        tokenizer = Tokenizer(read.user_words)
+        await asyncio.to_thread(tokenizer.initialize)
+
+    gen = await start_generation(db, corpus_dir, read.fingerprint, read.user_words, options)
+    try:
+        stats, snapshot = await _write(
+            db, gen, read, tokenizer, options, corpus_dir, report, started
+        )
+    except BaseException as exc:
+        await record_failure(db, gen, exc)
+        raise
+    log.info(
+        "generation %d live: %d speeches, %d paragraphs, %d re-tokenised, %.2fs",
+        gen,
+        stats.speeches,
+        stats.paragraphs,
+        len(stats.retokenized),
+        stats.seconds,
+    )
+    return stats, snapshot
+
+
+async def _read(corpus_dir: Path, options: BuildOptions, report: Progress) -> _Read:
+    """Parse the corpus folder (BuildError when it holds no readable speech)."""
+    if not await asyncio.to_thread(corpus_dir.is_dir):
+        raise BuildError(f"corpus folder not found: {corpus_dir}")
+    load = await asyncio.to_thread(
+        load_corpus,
+        corpus_dir,
+        max_bytes=options.max_file_bytes,
+        progress=lambda path: report("read", 0, 0),
+    )
+    skipped = tuple((s.path.name, s.reason) for s in load.skipped)
+    if not load.speeches:
+        raise BuildError(f"no readable speech in {corpus_dir} ({len(skipped)} file(s) skipped)")
+    report("read", len(load.speeches), len(load.speeches))
+    finger = await asyncio.to_thread(fingerprint, corpus_dir)
+    user_words = corpus_terms(speech_texts(item.speech) for item in load.speeches)
+    return _Read(load, skipped, finger, user_words)
+
+
+async def _write(
+    db: aiosqlite.Connection,
+    gen: int,
+    read: _Read,
+    tokenizer: Tokenizer,
+    options: BuildOptions,
+    corpus_dir: Path,
+    report: Progress,
+    started: float,
+) -> tuple[BuildReport, Snapshot]:
+    """Write generation ``gen``'s rows and arrays, and swap it in."""
+    kept, retokenized = await write_speeches(
+        db, gen, read.load.speeches, tokenizer, report, options.build_workers
+    )
+    snapshot = await index_generation(
+        db, gen, kept, tokenizer, options, read.fingerprint, str(corpus_dir), report
+    )
+    stats = BuildReport(
+        generation=gen,
+        files_read=len(read.load.speeches) + len(read.skipped),
+        skipped=read.skipped,
+        speeches=len(kept),
+        sections=snapshot.n_sections,
+        paragraphs=snapshot.bm25.n_docs,
+        terms=len(snapshot.bm25.vocab),
+        retokenized=tuple(retokenized),
+        seconds=time.perf_counter() - started,
+    )
+    report("swap", 0, 1)
+    finished = await swap(db, gen, kept, stats)
+    report("swap", 1, 1)
+    # The snapshot was assembled before the swap; report the time the build became live,
+    # as a restart (which reads generations.finished_at) does.
+    return stats, replace(snapshot, built_at=finished)
+
+
+def _unchanged(
+    live: Snapshot, load: CorpusLoad, skipped: tuple[tuple[str, str], ...], started: float
+) -> BuildReport:
+    return BuildReport(
+        generation=live.generation,
+        files_read=len(load.speeches) + len(skipped),
+        skipped=skipped,
+        speeches=len(live.speeches),
+        sections=live.n_sections,
+        paragraphs=live.bm25.n_docs,
+        terms=len(live.bm25.vocab),
+        retokenized=(),
+        seconds=time.perf_counter() - started,
+        unchanged=True,
+    )

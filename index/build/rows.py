@@ -1,0 +1,192 @@
+"""Writing a generation's speeches, sections, paragraphs and tokens; unchanged speeches reused."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import aiosqlite
+
+from corpus import LoadedSpeech, Section, Speech
+
+from ..text.tokenize import Tokenizer
+from ..types import Progress
+from .parallel import (
+    POOL_MIN_PARAGRAPHS,
+    Texts,
+    Tokens,
+    signed_tokens,
+    tokenize_all,
+    workers,
+)
+from .parallel import joined as _joined
+from .threaded import ThreadOwnedIterator
+
+log = logging.getLogger(__name__)
+
+
+def speech_texts(speech: Speech) -> str:
+    return _joined(_texts(speech))
+
+
+async def write_speeches(
+    db: aiosqlite.Connection,
+    gen: int,
+    loaded: Sequence[LoadedSpeech],
+    tokenizer: Tokenizer,
+    report: Progress,
+    build_workers: int = 0,
+) -> tuple[list[int], list[str]]:
+    """Reuse unchanged speeches' rows, tokenise and insert the others; return live row ids."""
+    kept, todo = await _plan(db, loaded, tokenizer)
+    done = len(loaded) - len(todo)
+    report("tokenize", done, len(loaded))
+    jobs = (_texts(loaded[i].speech) for i, _ in todo)
+    n_workers = build_workers if build_workers > 0 else workers()
+    n_paragraphs = sum(len(loaded[i].speech.paragraphs) for i, _ in todo)
+    results: Iterator[tuple[str, Tokens]] = (
+        tokenize_all(tokenizer, jobs, n_workers)
+        if n_workers > 1 and n_paragraphs >= POOL_MIN_PARAGRAPHS
+        else (signed_tokens(tokenizer, t) for t in jobs)
+    )
+    retokenized: list[str] = []
+    # Tokenising is CPU work (here or in the pool): keep it off the event loop, on one thread
+    # that also closes the generator when the build ends or is cancelled (see ``threaded``).
+    async with contextlib.aclosing(ThreadOwnedIterator(results, "speechbot-tokenize")) as steps:
+        for i, number in todo:
+            sig, tokens = await steps.step()
+            kept[i] = await _insert_speech(db, gen, number, loaded[i], sig, tokens)
+            retokenized.append(loaded[i].path.name)
+            await db.commit()
+            done += 1
+            report("tokenize", done, len(loaded))
+    return kept, retokenized
+
+
+async def _plan(
+    db: aiosqlite.Connection, loaded: Sequence[LoadedSpeech], tokenizer: Tokenizer
+) -> tuple[list[int], list[tuple[int, int]]]:
+    """Row ids of the live speeches to keep (0 where none), and what to tokenise: (position in
+    ``loaded``, speech number), an old speech keeping its number."""
+    rows = await (
+        await db.execute(
+            "SELECT id, number, source, sha256, token_sig FROM speeches WHERE gen_to IS NULL"
+        )
+    ).fetchall()
+    by_source = {r[2]: r for r in rows}
+    next_number = max((r[1] for r in rows), default=0) + 1
+    kept: list[int] = [0] * len(loaded)
+    todo: list[tuple[int, int]] = []
+    for i, item in enumerate(loaded):
+        old = by_source.get(item.path.name)
+        # Same bytes: still valid unless a user word it contains changed its cut.
+        if (
+            old is not None
+            and old[3] == item.sha256
+            and old[4] == tokenizer.signature_for(speech_texts(item.speech))
+        ):
+            kept[i] = int(old[0])
+            continue
+        number = int(old[1]) if old is not None else next_number
+        next_number += old is None
+        todo.append((i, number))
+    return kept, todo
+
+
+def _texts(speech: Speech) -> Texts:
+    return speech.title, [s.title for s in speech.walk()], [p.text for p in speech.paragraphs]
+
+
+async def _insert_speech(
+    db: aiosqlite.Connection,
+    gen: int,
+    number: int,
+    item: LoadedSpeech,
+    sig: str,
+    tokens: Tokens,
+) -> int:
+    speech = item.speech
+    paragraphs = speech.paragraphs
+    section_tokens, para_tokens = tokens
+    cur = await db.execute(
+        "INSERT INTO speeches (number, source, sha256, token_sig, title, year, encoding, salutation,"
+        " closing, n_paragraphs, file_mtime, added_at, gen_from)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            number,
+            item.path.name,
+            item.sha256,
+            sig,
+            speech.title,
+            speech.year,
+            speech.encoding,
+            speech.salutation,
+            json.dumps(list(speech.closing), ensure_ascii=False),
+            len(paragraphs),
+            _mtime(item.path),
+            time.time(),
+            gen,
+        ),
+    )
+    speech_id = int(cur.lastrowid or 0)
+    section_ids: dict[int, int] = {}
+    path_of: dict[tuple[str, ...], int] = {}
+    await _insert_sections(
+        db, speech_id, speech.sections, None, (), section_tokens, section_ids, path_of
+    )
+    await db.executemany(
+        "INSERT INTO paragraphs (speech_id, section_id, ordinal, text, tokens) VALUES (?, ?, ?, ?, ?)",
+        [
+            (speech_id, path_of[p.section_path], p.ordinal, p.text, tokens)
+            for p, tokens in zip(paragraphs, para_tokens, strict=True)
+        ],
+    )
+    return speech_id
+
+
+async def _insert_sections(
+    db: aiosqlite.Connection,
+    speech_id: int,
+    sections: Sequence[Section],
+    parent: int | None,
+    parent_path: tuple[str, ...],
+    tokens: list[str],
+    ids: dict[int, int],
+    path_of: dict[tuple[str, ...], int],
+) -> None:
+    for section in sections:
+        ordinal = len(ids)
+        path = (*parent_path, section.title)
+        cur = await db.execute(
+            "INSERT INTO sections (speech_id, parent_id, ordinal, level, marker_level, kind, number,"
+            " title, path, tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                speech_id,
+                parent,
+                ordinal,
+                section.level,
+                section.marker_level,
+                str(section.kind),
+                section.number,
+                section.title,
+                json.dumps(list(path), ensure_ascii=False),
+                tokens[ordinal],
+            ),
+        )
+        section_id = int(cur.lastrowid or 0)
+        ids[ordinal] = section_id
+        path_of.setdefault(path, section_id)
+        await _insert_sections(
+            db, speech_id, section.children, section_id, path, tokens, ids, path_of
+        )
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None

@@ -1,0 +1,37 @@
+"""How an index is built and judged: every knob of the index in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .rank.bm25 import BM25Params
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """How to build: BM25 parameters, heading weight and file limits."""
+
+    params: BM25Params = field(default_factory=BM25Params)
+    heading_weight: int = 1  # times a paragraph's section titles count among its tokens
+    max_file_bytes: int = 20 * 1024 * 1024
+    build_workers: int = 0  # tokenising processes for big reindexes; 0: one per core
+
+
+@dataclass(frozen=True, slots=True)
+class IndexConfig:
+    """Where the index lives and how it is built and judged."""
+
+    db_path: Path
+    corpus_dir: Path
+    options: BuildOptions = field(default_factory=BuildOptions)
+    auto_build: bool = True  # build from the corpus when the database holds no index yet
+    # Share of the query's idf mass the best passage must cover to count as an answer (see README).
+    min_coverage: float = 0.4
+    # The semantic part (sentence embeddings fused with BM25). Off here so that a library user
+    # or a test opts in; the bot and the CLI turn it on unless SPEECHBOT_DENSE=off.
+    dense: bool = False
+    embed_threads: int = 1  # the model's threads: leave the other core to the bot
+    # Embed missing vectors in a background task while BM25 answers (the bot), or before the
+    # first answer (the CLI).
+    embed_in_background: bool = False

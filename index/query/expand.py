@@ -1,0 +1,151 @@
+"""Query expansion: domain synonyms from a data file, and a fallback for words jieba cut otherwise.
+
+A question becomes *units*: a synonym phrase found in it (with the terms it expands to), or one
+of its tokens. Each unit is worth its idf; the best passage must cover enough of that worth to
+count as an answer (see ``relevance.coverage``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from ..rank.bm25 import BM25
+from ..text.normalize import normalize
+from ..text.tokenize import Tokenizer
+
+#: Times a question's own term counts in BM25 relative to a term it was expanded to.
+OWN_WEIGHT = 2
+#: At most this many vocabulary words stand in for one unknown query word.
+MAX_FALLBACK = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One part of a question: its own term (if the corpus knows it) and the terms it expands to."""
+
+    text: str
+    own: str | None  # the token itself when it is in the vocabulary
+    expansions: tuple[str, ...] = ()
+    partial: float = 1.0  # how much of the unit an expansion covers (fallback by substring)
+
+
+@lru_cache(maxsize=1)
+def synonym_rules() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(phrase, expansions) pairs from ``index/query/data/synonyms.txt``, longest phrase first."""
+    text = (
+        resources.files("index.query")
+        .joinpath("data")
+        .joinpath("synonyms.txt")
+        .read_text(encoding="utf-8")
+    )
+    return parse_synonyms(text)
+
+
+def parse_synonyms(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``a = b c`` (a expands to b and c) and ``a ~ b ~ c`` (each to the others) lines."""
+    rules: dict[str, list[str]] = {}
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if "=" in line:
+            left, right = line.split("=", 1)
+            rules.setdefault(normalize(left), []).extend(normalize(w) for w in right.split())
+        elif "~" in line:
+            group = [normalize(w) for w in line.split("~") if w.strip()]
+            for word in group:
+                rules.setdefault(word, []).extend(w for w in group if w != word)
+    ordered = sorted(rules.items(), key=lambda kv: -len(kv[0]))
+    return tuple((phrase, tuple(dict.fromkeys(words))) for phrase, words in ordered)
+
+
+class Vocabulary:
+    """Substring look-ups in the index's vocabulary (for the unknown-word fallback)."""
+
+    def __init__(self, bm25: BM25) -> None:
+        self.bm25 = bm25
+        terms = bm25.postings.terms
+        self._blob = "\n" + "\n".join(terms) + "\n"
+        self._starts = [0] * len(terms)
+        pos = 1
+        for i, term in enumerate(terms):
+            self._starts[i] = pos
+            pos += len(term) + 1
+        self._terms = terms
+
+    def containing(self, fragment: str) -> list[str]:
+        """Vocabulary words that contain ``fragment``."""
+        found: dict[str, None] = {}
+        for match in re.finditer(re.escape(fragment), self._blob):
+            i = bisect.bisect_right(self._starts, match.start()) - 1
+            found[self._terms[i]] = None
+        return list(found)
+
+
+def fallback(token: str, vocab: Vocabulary, text: str = "") -> tuple[tuple[str, ...], float]:
+    """Vocabulary words for a token the corpus lacks, as character n-grams find them: words
+    inside it, words across its edges (jieba may cut the question differently from the corpus:
+    "宣传部提" → 宣传/部提), or words containing it."""
+    bm25 = vocab.bm25
+    at = text.find(token)
+    window, offset = (
+        (text[max(0, at - 3) : at + len(token) + 3], max(0, at - 3)) if at >= 0 else (token, 0)
+    )
+    start = (at - offset) if at >= 0 else 0
+    end = start + len(token)
+    covered: dict[str, int] = {}
+    for i in range(len(window)):
+        for j in range(i + 2, min(len(window), i + 8) + 1):
+            word = window[i:j]
+            overlap = min(j, end) - max(i, start)
+            if overlap > 0 and word != token and word in bm25.vocab and " " not in word:
+                covered[word] = overlap
+    if covered:
+        best = max(covered.values())
+        parts = sorted(covered, key=lambda w: (-covered[w], -len(w), w))[:MAX_FALLBACK]
+        return tuple(parts), best / len(token)
+    if len(token) < 2 and not re.fullmatch(r"[\u4e00-\u9fff]", token):
+        return (), 0.0
+    holders = vocab.containing(token)
+    holders.sort(key=lambda w: -int(bm25.df[bm25.vocab[w]]))
+    return tuple(holders[:MAX_FALLBACK]), 1.0 if holders else 0.0
+
+
+def units(text: str, tokenizer: Tokenizer, vocab: Vocabulary) -> list[Unit]:
+    """The question's units: synonym phrases first (taken out of the text), then its tokens."""
+    found: list[Unit] = []
+    for phrase, words in synonym_rules():
+        if phrase in text:
+            expansions = tuple(
+                t for w in words for t in tokenizer.tokens(w) if t in vocab.bm25.vocab
+            )
+            own = phrase if phrase in vocab.bm25.vocab else None
+            found.append(Unit(phrase, own, tuple(dict.fromkeys(expansions))))
+            text = text.replace(phrase, " ")
+    tokens = list(dict.fromkeys(tokenizer.tokens(text)))
+    for token in tokens:
+        if token in vocab.bm25.vocab:
+            found.append(Unit(token, token))
+        elif re.fullmatch(r"[a-z]+", token):
+            continue  # English left untranslated by the glossary cannot match Chinese speeches
+        elif len(token) > 1 or len(tokens) == 1:
+            expansions, partial = fallback(token, vocab, text)
+            found.append(Unit(token, None, expansions, partial))
+    return found
+
+
+def query_tokens(parts: Sequence[Unit]) -> list[str]:
+    """BM25 query tokens: own terms ``OWN_WEIGHT`` times, expansions once (BM25 is linear in them)."""
+    tokens: list[str] = []
+    own = {u.own for u in parts if u.own}
+    for unit in parts:
+        if unit.own:
+            tokens += [unit.own] * OWN_WEIGHT
+        extra = [t for t in unit.expansions if t not in own]
+        if unit.own is None and extra:
+            tokens.append(extra[0])  # the stand-in for a word the corpus lacks counts in full
+        tokens += extra
+    return tokens

@@ -1,0 +1,101 @@
+"""The relevance gate: does the best passage cover enough of the question to count as an answer?
+
+Each of the question's units (see ``expand.units``) is worth its idf; a unit the corpus lacks is
+worth as much as the corpus's rarest word, or ``UNKNOWN_WEIGHT`` times that when nothing in the
+corpus resembles it. The best of the top passages must cover ``min_coverage`` of that worth
+(``IndexConfig.min_coverage``), or the answer is "nothing relevant".
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Sequence
+
+from ..rank.bm25 import BM25, Scored
+from .expand import Unit
+
+#: Weight, in units of the rarest word's idf, of a query word with nothing like it in the corpus.
+UNKNOWN_WEIGHT = 2.0
+#: A passage covering this many of the question's units answers it even below ``min_coverage``
+#: (as long as it covers half of it).
+MANY_UNITS = 4
+#: How many of the best-ranked passages are judged; the best of their coverages decides.
+JUDGED_PASSAGES = 3
+
+
+def _weight(unit: Unit, bm25: BM25) -> float:
+    rarest = math.log(bm25.n_docs + 1)
+    if unit.own is None:
+        # A word the corpus lacks is as telling as its rarest word; one with nothing resembling it
+        # in the corpus (个人所得税, 天气) is strong evidence the question is about something else.
+        return rarest if unit.expansions else UNKNOWN_WEIGHT * rarest
+    return math.log((bm25.n_docs + 1) / max(1, int(bm25.df[bm25.vocab[unit.own]])))
+
+
+def matched_units(parts: Sequence[Unit], present: set[str]) -> int:
+    """How many units a passage with tokens ``present`` covers, fully or through an expansion."""
+    return sum(
+        1 for u in parts if (u.own and u.own in present) or any(t in present for t in u.expansions)
+    )
+
+
+def coverage(parts: Sequence[Unit], present: set[str], bm25: BM25) -> float:
+    """Share of the question's worth that a passage with tokens ``present`` covers."""
+    total = covered = 0.0
+    for unit in parts:
+        weight = _weight(unit, bm25)
+        total += weight
+        if unit.own and unit.own in present:
+            covered += weight
+        elif any(t in present for t in unit.expansions):
+            covered += weight * unit.partial
+    return covered / total if total else 0.0
+
+
+def best_coverage(
+    parts: Sequence[Unit],
+    tokens: Sequence[str],
+    scored: Sequence[Scored],
+    bm25: BM25,
+    min_coverage: float,
+) -> float:
+    """The best coverage among the top ``JUDGED_PASSAGES`` passages of ``scored``."""
+    best = 0.0
+    for r in scored[:JUDGED_PASSAGES]:
+        present = set(bm25.matched(tokens, r.row))
+        score = coverage(parts, present, bm25)
+        # Several of the question's ideas in one passage is evidence too, even with unknown words.
+        if matched_units(parts, present) >= MANY_UNITS and score >= min_coverage / 2:
+            score = max(score, min_coverage)
+        best = max(best, score)
+    return best
+
+
+class Verdict(enum.Enum):
+    """What the evidence says of the best passages."""
+
+    ANSWER = "answer"  # they answer the question
+    POSSIBLE = "possible"  # they may be related: shown under a plain caption, not refused
+    NONE = "none"  # nothing in the corpus is relevant
+
+
+#: Semantic evidence (``rank/dense.DenseIndex.evidence``: the best sentence's cosine similarity
+#: with the question, plus ``Z_WEIGHT`` per standard deviation it stands out) from which a
+#: passage answers even when the question's words are not the speech's, and below which, with
+#: too little lexical coverage too, nothing is relevant. Calibrated on the development sets
+#: (devtools/questions: devset, heldout, dev2; never the blind set): at 0.886, 7 % of their
+#: answerable questions are turned away and 25 % of their unanswerable ones shown passages.
+SEMANTIC_SURE = 0.905
+SEMANTIC_MAYBE = 0.886
+
+
+def judge(coverage_: float, min_coverage: float, evidence: float | None) -> Verdict:
+    """Lexical coverage alone without the semantic part; either signal with it."""
+    if coverage_ >= min_coverage:
+        return Verdict.ANSWER
+    if evidence is None:
+        return Verdict.NONE
+    if evidence >= SEMANTIC_SURE:
+        return Verdict.ANSWER
+    return Verdict.POSSIBLE if evidence >= SEMANTIC_MAYBE else Verdict.NONE

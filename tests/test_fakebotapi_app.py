@@ -4,12 +4,9 @@ queries, documents, and the barrier that shows what a bot did not do."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputTextMessageContent,
     Update,
@@ -23,24 +20,9 @@ from telegram.ext import (
     filters,
 )
 
-from fakebotapi import Chat, FakeBotAPI, User, application_builder, polling
-
-TOKEN = "123:ABC"
-ALICE = User(42, "Alice", username="alice")
-KEYBOARD = InlineKeyboardMarkup(
-    [
-        [
-            InlineKeyboardButton("More", callback_data="more"),
-            InlineKeyboardButton("Web", url="https://example.org"),
-        ]
-    ]
-)
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI(token=TOKEN, bot_username="speech_test_bot") as fake:
-        yield fake
+from conftest import FAKE_USER as ALICE
+from conftest import SAMPLE_KEYBOARD as KEYBOARD
+from fakebotapi import Chat, FakeBotAPI, application_builder, polling
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -7,28 +7,14 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, InvalidToken
 
-from fakebotapi import Chat, FakeBotAPI, User
-
-TOKEN = "123:ABC"
-ALICE = User(42, "Alice", username="alice")
-KEYBOARD = InlineKeyboardMarkup(
-    [
-        [
-            InlineKeyboardButton("More", callback_data="more"),
-            InlineKeyboardButton("Web", url="https://example.org"),
-        ]
-    ]
-)
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI(token=TOKEN, bot_username="speech_test_bot") as fake:
-        yield fake
+from conftest import FAKE_TOKEN as TOKEN
+from conftest import FAKE_USER as ALICE
+from conftest import SAMPLE_KEYBOARD as KEYBOARD
+from fakebotapi import Chat, FakeBotAPI
 
 
 @pytest.fixture

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from telegram import Bot
 from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter
 from telegram.request import HTTPXRequest
 
-from fakebotapi import Chat, FakeBotAPI, User, application_builder
-
-TOKEN = "123:ABC"
-ALICE = User(42, "Alice", username="alice")
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI(token=TOKEN, bot_username="speech_test_bot") as fake:
-        yield fake
+from conftest import FAKE_TOKEN as TOKEN
+from conftest import FAKE_USER as ALICE
+from fakebotapi import Chat, FakeBotAPI, application_builder
 
 
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")

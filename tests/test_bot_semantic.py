@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from bot.settings import Settings
-from conftest import ALICE, RunningBot, running_bot
+from conftest import ALICE, BOB_EN, RunningBot, running_bot
 from fakebotapi import FakeBotAPI
 from index import probe_model
 from telegram_html import assert_valid_telegram_html
@@ -51,4 +51,12 @@ async def test_middling_evidence_is_shown_under_a_plain_caption_not_refused(
 
 async def test_about_says_the_semantic_part_is_on(semantic_bot: RunningBot) -> None:
     text = await _ask(semantic_bot, "/about")
-    assert "语义检索" in text and "on (" in text
+    assert "语义检索：已开启（70 段均有向量）" in text
+
+
+async def test_about_says_semantic_search_is_off_in_the_users_language(bot: RunningBot) -> None:
+    since = bot.api.mark()
+    bot.api.send_message("/about", user=BOB_EN)
+    call = await bot.api.wait_for("sendMessage", since=since, timeout=30)
+    text = assert_valid_telegram_html(call["text"])
+    assert "Semantic search: off (SPEECHBOT_DENSE=off)" in text

@@ -27,7 +27,8 @@ async def on_about(update: Update, context: Context) -> None:
     if update.effective_message is None:
         return
     info = await context.bot_data.index.info()
-    await reply(update.effective_message, render.about(info, english=english(update)))
+    semantic = context.bot_data.index.dense_status()
+    await reply(update.effective_message, render.about(info, semantic, english=english(update)))
 
 
 async def on_unknown(update: Update, context: Context) -> None:

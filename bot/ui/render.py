@@ -11,7 +11,16 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardMarkup
 
-from index import Hit, IndexInfo, Outline, OutlineNode, ParagraphView, SearchResult, SpeechInfo
+from index import (
+    DenseStatus,
+    Hit,
+    IndexInfo,
+    Outline,
+    OutlineNode,
+    ParagraphView,
+    SearchResult,
+    SpeechInfo,
+)
 
 from . import keyboards, texts
 from .html import (
@@ -70,10 +79,10 @@ def result_reply(
     return answer(result, english=english), keyboards.answer(result, query_id)
 
 
-def about(info: IndexInfo, *, english: bool = False) -> str:
-    """/about: the corpus's size and the index's generation, age, terms and size."""
+def about(info: IndexInfo, semantic: DenseStatus | None = None, *, english: bool = False) -> str:
+    """/about: the corpus's size, the index's generation, age, terms and size, semantic search."""
     built = dt.datetime.fromtimestamp(info.built_at, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return texts.ABOUT(
+    text = texts.ABOUT(
         english,
         speeches=info.speeches,
         sections=info.sections,
@@ -83,11 +92,19 @@ def about(info: IndexInfo, *, english: bool = False) -> str:
         terms=info.terms,
         mb=info.db_bytes / 1e6,
         variant=esc(info.variant),
-    ) + (
-        texts.ABOUT_SEMANTIC(english, state=esc(info.extra["semantic"]))
-        if "semantic" in info.extra
-        else ""
     )
+    return text + ("" if semantic is None else semantic_line(semantic, english=english))
+
+
+def semantic_line(status: DenseStatus, *, english: bool = False) -> str:
+    """One line on the semantic part: on, filling in, off, or unable to load."""
+    if not status.enabled:
+        return texts.SEMANTIC_OFF(english)
+    if not status.available:
+        return texts.SEMANTIC_UNAVAILABLE(english)
+    if status.rows_embedded < status.rows:
+        return texts.SEMANTIC_FILLING(english, done=status.rows_embedded, rows=status.rows)
+    return texts.SEMANTIC_ON(english, rows=status.rows)
 
 
 def speech_list(

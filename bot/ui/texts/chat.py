@@ -123,7 +123,22 @@ ABOUT = Text(
     "<b>Corpus</b>: {speeches} speeches, {sections} sections, {paragraphs} paragraphs\n"
     "<b>Index</b>: generation {generation}, built {built}, {terms} terms, {mb:.1f} MB, BM25 {variant}",
 )
-ABOUT_SEMANTIC = Text("\n<b>语义检索</b>：{state}", "\n<b>Semantic search</b>: {state}")
+SEMANTIC_ON = Text(
+    "\n<b>语义检索</b>：已开启（{rows} 段均有向量）",
+    "\n<b>Semantic search</b>: on (all {rows} paragraphs embedded)",
+)
+SEMANTIC_FILLING = Text(
+    "\n<b>语义检索</b>：向量生成中（{done}/{rows} 段），其间按关键词检索",
+    "\n<b>Semantic search</b>: embedding ({done} of {rows} paragraphs); keyword search meanwhile",
+)
+SEMANTIC_OFF = Text(
+    "\n<b>语义检索</b>：已关闭（SPEECHBOT_DENSE=off），仅按关键词检索",
+    "\n<b>Semantic search</b>: off (SPEECHBOT_DENSE=off); keyword search only",
+)
+SEMANTIC_UNAVAILABLE = Text(
+    "\n<b>语义检索</b>：模型无法加载，仅按关键词检索",
+    "\n<b>Semantic search</b>: the model cannot load here; keyword search only",
+)
 
 # --- browsing: the list of speeches, outlines, paragraphs, sections --------------------------------
 

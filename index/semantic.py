@@ -135,8 +135,12 @@ class Semantic:
                 self.dense, _ = embed.assemble(plan, known)
                 if installed is not None:
                     installed(snapshot, self.dense)
-        except aiosqlite.Error as exc:
-            log.warning("embedding stopped (%s); BM25 answers meanwhile, a restart resumes", exc)
+        except Exception as exc:  # the database, or the model failing on a text
+            log.warning(
+                "embedding stopped (%s: %s); BM25 answers meanwhile, the next start resumes",
+                type(exc).__name__,
+                exc,
+            )
         finally:
             if write is not None:
                 await write.close()

@@ -143,3 +143,39 @@ async def test_vectors_are_stored_as_float16_arrays_keyed_by_model(
         (blob,) = db.execute("SELECT vector FROM sentence_vectors LIMIT 1").fetchone()
     assert models == {MODEL_ID}
     assert len(blob) == 384 * 2
+
+
+class FailsAfterOneBatch(Counting):
+    """The real model, failing on its second batch (a crash in the middle of a fill)."""
+
+    def passages(self, texts: Sequence[str]) -> Vectors:
+        if self.embedded:
+            raise RuntimeError("killed mid-fill")
+        return super().passages(texts)
+
+
+@needs_model
+async def test_an_interrupted_fill_keeps_its_batches_and_the_next_start_resumes(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    lines = [f"第{i}条：要把第{i}项重点工作抓实抓细，确保按期完成任务。" for i in range(1, 41)]
+    speech = "在全县重点工作推进会上的讲话\n\n同志们：\n" + "\n".join(lines) + "\n谢谢大家！\n"
+    (corpus_dir / "06-long.txt").write_text(speech, encoding="utf-8")
+    failing = FailsAfterOneBatch()
+    index = SearchIndex(_config(tmp_path, corpus_dir), embedder=failing)
+    await index.initialize()
+    try:
+        status = index.dense_status()
+        assert 0 < status.rows_embedded < status.rows  # BM25 serves; part of the vectors exist
+        assert (await index.search("如何发挥基层党组织战斗堡垒作用", k=3)).hits
+    finally:
+        await index.shutdown()
+    resumed = Counting()
+    index = SearchIndex(_config(tmp_path, corpus_dir), embedder=resumed)
+    await index.initialize()
+    try:
+        assert index.dense_status().rows_embedded == index.dense_status().rows
+        assert not set(resumed.embedded) & set(failing.embedded)  # the first batch was kept
+        assert len(resumed.embedded) + len(failing.embedded) == 40
+    finally:
+        await index.shutdown()

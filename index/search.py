@@ -136,17 +136,14 @@ def _retrieve(
     dense = live.dense if vector is not None else None
     depth = max(n, FUSION_DEPTH) if dense is not None else n
     scored, total = snap.bm25.top(tokens, depth, row_range) if tokens else ([], 0)
-    semantic = (
-        dense.top(vector, depth, row_range) if dense is not None and vector is not None else []
-    )
+    sims = dense.similarities(vector) if dense is not None and vector is not None else None
+    semantic = dense.top(sims, depth, row_range) if dense is not None and sims is not None else []
     if not scored and not semantic:
         return Ranked(
             highlight, [], 0, False, "no query term occurs in the corpus", speech, section
         )
     cover = best_coverage(parts, tokens, scored, snap.bm25, min_coverage) if scored else 0.0
-    evidence = (
-        dense.evidence(vector, row_range) if dense is not None and vector is not None else None
-    )
+    evidence = dense.evidence(sims, row_range) if dense is not None and sims is not None else None
     verdict = judge(cover, min_coverage, evidence)
     rows = _fused(scored, semantic, n) if semantic else scored[:n]
     total = max(total, len(rows))

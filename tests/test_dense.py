@@ -63,8 +63,9 @@ def test_dense_top_ranks_rows_by_their_best_sentence_within_a_range() -> None:
     vectors = np.eye(4, dtype=np.float32)
     index = DenseIndex(vectors, np.array([0, 0, 1, 2]), n_rows=3)
     query = np.array([0.1, 0.2, 0.9, 0.0], dtype=np.float32)
-    assert [s.row for s in index.top(query, 3)] == [1, 0, 2]
-    assert [s.row for s in index.top(query, 3, (0, 1))] == [0]
+    sims = index.similarities(query)
+    assert [s.row for s in index.top(sims, 3)] == [1, 0, 2]
+    assert [s.row for s in index.top(sims, 3, (0, 1))] == [0]
 
 
 @needs_model

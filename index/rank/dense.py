@@ -105,19 +105,22 @@ class DenseIndex:
         """Every row has its vectors."""
         return self.missing_rows == 0
 
-    def row_scores(self, query: Vectors) -> npt.NDArray[np.float32]:
-        """Each row's best sentence similarity to ``query`` (-1 for rows without vectors)."""
+    def similarities(self, query: Vectors) -> Vectors:
+        """Every sentence's cosine similarity to ``query`` (computed once per question)."""
+        return self.vectors @ query
+
+    def row_scores(self, sims: Vectors) -> npt.NDArray[np.float32]:
+        """Each row's best sentence similarity (-1 for rows without vectors)."""
         scores = np.full(self.n_rows, -1.0, dtype=np.float32)
         if len(self.owner):
-            np.maximum.at(scores, self.owner, self.vectors @ query)
+            np.maximum.at(scores, self.owner, sims)
         return scores
 
-    def evidence(self, query: Vectors, row_range: tuple[int, int] | None = None) -> float:
-        """How strongly the best sentence answers ``query``: its similarity, plus a little for
-        standing out from the rest (``Z_WEIGHT`` per standard deviation above the mean)."""
+    def evidence(self, sims: Vectors, row_range: tuple[int, int] | None = None) -> float:
+        """How strongly the best sentence answers the question: its similarity, plus a little
+        for standing out from the rest (``Z_WEIGHT`` per standard deviation above the mean)."""
         if not len(self.owner):
             return 0.0
-        sims = self.vectors @ query
         spread = float(sims.std()) or 1.0
         if row_range is not None:
             lo, hi = np.searchsorted(self.owner, row_range, side="left")
@@ -129,9 +132,9 @@ class DenseIndex:
         best = float(window.max())
         return best + Z_WEIGHT * (best - float(sims.mean())) / spread
 
-    def top(self, query: Vectors, n: int, row_range: tuple[int, int] | None = None) -> list[Scored]:
-        """The ``n`` rows most similar to ``query``, best first, optionally within a range."""
-        scores = self.row_scores(query)
+    def top(self, sims: Vectors, n: int, row_range: tuple[int, int] | None = None) -> list[Scored]:
+        """The ``n`` rows with the most similar sentences, best first, optionally in a range."""
+        scores = self.row_scores(sims)
         lo, hi = row_range if row_range is not None else (0, self.n_rows)
         window = scores[lo:hi]
         n = min(n, len(window))

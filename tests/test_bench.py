@@ -7,6 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from devtools.bench.semantic import main as semantic_bench
+from index import probe_model
+
 
 def test_bench_smallest_size_writes_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
@@ -51,3 +56,13 @@ def test_bench_rejects_a_bad_size() -> None:
         timeout=60,
     )
     assert done.returncode == 2 and "paragraphs" in done.stderr
+
+
+@pytest.mark.skipif(probe_model() != "", reason="the embedding model cannot load here")
+def test_semantic_bench_prints_throughput_and_both_answer_paths(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert semantic_bench(["--rounds", "1", "--sentences", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "sentences/s" in out and "query embedding alone" in out
+    assert "SPEECHBOT_DENSE=off" in out and "SPEECHBOT_DENSE=on" in out

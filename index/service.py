@@ -268,7 +268,6 @@ class SearchIndex:
             terms=len(snap.bm25.vocab),
             db_bytes=size,
             variant=str(snap.options.params.variant),
-            extra={"semantic": self.dense_status().summary},
         )
 
     # -- reindex ----------------------------------------------------------------------------

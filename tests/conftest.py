@@ -25,6 +25,25 @@ ALICE = User(2002, "Alice", username="alice")
 BOB_EN = User(3003, "Bob", language_code="en", username="bob")
 
 
+def assert_acyclic(graph: dict[str, set[str]]) -> None:
+    """Fail with the cycle's path if ``graph`` (module → modules it imports) has one."""
+    done: set[str] = set()
+    path: list[str] = []
+
+    def visit(node: str) -> None:
+        assert node not in path, f"import cycle: {' -> '.join([*path, node])}"
+        if node in done:
+            return
+        path.append(node)
+        for target in sorted(graph[node]):
+            visit(target)
+        path.pop()
+        done.add(node)
+
+    for node in graph:
+        visit(node)
+
+
 #: For the fake Bot API's own tests (tests/test_fakebotapi_*.py).
 FAKE_TOKEN = "123:ABC"
 FAKE_USER = User(42, "Alice", username="alice")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.ui import texts
 from bot.ui.texts import Text, admin, chat, corpus
+from conftest import assert_acyclic
 
 BOT = Path(__file__).resolve().parents[1] / "bot"
 #: Who may import whom inside bot/: a layer imports only the layers below it.
@@ -64,20 +65,7 @@ def _graph() -> dict[str, set[str]]:
 
 
 def test_no_import_cycles_inside_bot() -> None:
-    graph, done, path = _graph(), set(), []
-
-    def visit(node: str) -> None:
-        assert node not in path, f"import cycle: {' -> '.join([*path, node])}"
-        if node in done:
-            return
-        path.append(node)
-        for target in graph[node]:
-            visit(target)
-        path.pop()
-        done.add(node)
-
-    for node in graph:
-        visit(node)
+    assert_acyclic(_graph())
 
 
 def test_layers_import_one_way() -> None:

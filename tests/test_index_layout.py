@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import assert_acyclic
+
 ROOT = Path(__file__).resolve().parents[1]
 #: Who may import whom inside index/: each part imports only the parts listed (all below it).
 LOWER: dict[str, set[str]] = {
@@ -74,20 +76,7 @@ def _graph(package: str) -> dict[str, set[str]]:
 
 @pytest.mark.parametrize("package", ["index", "devtools"])
 def test_no_import_cycles(package: str) -> None:
-    graph, done, path = _graph(package), set(), []
-
-    def visit(node: str) -> None:
-        assert node not in path, f"import cycle: {' -> '.join([*path, node])}"
-        if node in done:
-            return
-        path.append(node)
-        for target in sorted(graph[node]):
-            visit(target)
-        path.pop()
-        done.add(node)
-
-    for node in graph:
-        visit(node)
+    assert_acyclic(_graph(package))
 
 
 def test_each_part_of_index_imports_only_the_parts_below_it() -> None:

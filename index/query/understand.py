@@ -14,21 +14,9 @@ from functools import lru_cache
 from importlib import resources
 
 from ..text.normalize import normalize
+from ..text.numbers import chinese_number
 from ..types import SectionSpan
 
-_NUMERALS = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
 _NUM = r"[一二两三四五六七八九十\d]{1,3}"
 _PART = re.compile(rf"(?:第({_NUM})|(最后一|最后))(?:个)?(?:部分|大部分|方面)")
 _POINT = re.compile(
@@ -64,20 +52,6 @@ SECTION_FILLERS = frozenset(
         "提",
     ]
 )
-
-
-def chinese_number(text: str) -> int | None:
-    """一 → 1, 十二 → 12, 4 → 4."""
-    if text.isdigit():
-        return int(text)
-    if text == "十":
-        return 10
-    if text.startswith("十"):
-        return 10 + _NUMERALS.get(text[1:], 0)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return _NUMERALS.get(tens, 0) * 10 + (_NUMERALS.get(ones, 0) if ones else 0)
-    return _NUMERALS.get(text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 import platformdirs
 
 from corpus import bundled_corpus_dir
-from index import BM25Params, BuildOptions, IndexConfig, Variant
+from index import SYNONYMS_FILE, BM25Params, BuildOptions, IndexConfig, Variant
 
 DEFAULT_API_URL = "https://api.telegram.org"
 
@@ -46,6 +46,7 @@ class Settings:
     api_timeout: int = 20  # seconds to wait for the Bot API to read a request and answer it
     dense: bool = True  # the semantic part (SPEECHBOT_DENSE=off: BM25 alone)
     embed_threads: int = 1  # the embedding model's threads (SPEECHBOT_EMBED_THREADS)
+    synonyms: Path | None = SYNONYMS_FILE  # SPEECHBOT_SYNONYMS: another list, or off
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -83,6 +84,7 @@ class Settings:
                 "SPEECHBOT_API_TIMEOUT", get("SPEECHBOT_API_TIMEOUT"), defaults.api_timeout
             ),
             dense=_switch("SPEECHBOT_DENSE", get("SPEECHBOT_DENSE"), defaults.dense),
+            synonyms=_synonyms(get("SPEECHBOT_SYNONYMS")),
             embed_threads=max(
                 1,
                 _int(
@@ -108,6 +110,7 @@ class Settings:
             options=options,
             dense=self.dense,
             embed_threads=self.embed_threads,
+            synonyms=self.synonyms,
         )
 
     @property
@@ -125,6 +128,17 @@ def _admins(value: str | None) -> frozenset[int]:
         raise ConfigError(
             f"SPEECHBOT_ADMINS must be comma-separated user ids, got {value!r}"
         ) from None
+
+
+def _synonyms(value: str | None) -> Path | None:
+    if value is None:
+        return SYNONYMS_FILE
+    if value.lower() == "off":
+        return None
+    path = Path(value).expanduser()
+    if not path.is_file():
+        raise ConfigError(f"SPEECHBOT_SYNONYMS must be a synonyms file or off, got {value!r}")
+    return path
 
 
 def _listen(value: str | None) -> tuple[str, int]:

@@ -20,7 +20,7 @@ importing only those above it in this list (tests/test_index_layout.py holds the
 * ``service``: :class:`SearchIndex`, which opens the database, answers, and reindexes.
 """
 
-from .config import BuildOptions, IndexConfig
+from .config import SYNONYMS_FILE, BuildOptions, IndexConfig
 from .errors import BuildError, IndexUnavailable, ReindexBusy
 from .rank.bm25 import BM25, BM25Params, Scored, Variant
 from .rank.postings import Postings
@@ -46,6 +46,7 @@ from .types import (
 __all__ = [
     "BM25",
     "SCHEMA_VERSION",
+    "SYNONYMS_FILE",
     "BM25Params",
     "BuildError",
     "BuildOptions",

@@ -7,6 +7,9 @@ from pathlib import Path
 
 from .rank.bm25 import BM25Params
 
+#: The bundled list of everyday words and the official terms they expand to.
+SYNONYMS_FILE = Path(__file__).resolve().parent / "query" / "data" / "synonyms.txt"
+
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
@@ -35,3 +38,5 @@ class IndexConfig:
     # Embed missing vectors in a background task while BM25 answers (the bot), or before the
     # first answer (the CLI).
     embed_in_background: bool = False
+    # Everyday words → the official terms they expand to (``query/expand``); None: no synonyms.
+    synonyms: Path | None = SYNONYMS_FILE

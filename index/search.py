@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from .query.expand import Unit, Vocabulary, query_tokens, units
-from .query.relevance import Verdict, best_coverage, judge
+from .query.relevance import Verdict, asks_for_fact, best_coverage, judge
 from .query.understand import SECTION_FILLERS, SpeechTitle, resolve_section, understand
 from .rank.bm25 import Scored
 from .rank.dense import DenseIndex, Vectors, fuse
@@ -114,8 +114,9 @@ def rank(
     row_range = (
         (section.lo, section.hi) if section else snap.speech_rows.get(speech) if speech else None
     )
+    fact = asks_for_fact(understood.text)
     return _retrieve(
-        live, parts, tokens, highlight, n, row_range, min_coverage, vector, speech, section
+        live, parts, tokens, highlight, n, row_range, min_coverage, vector, speech, section, fact
     )
 
 
@@ -130,6 +131,7 @@ def _retrieve(
     vector: Vectors | None,
     speech: int | None,
     section: SectionSpan | None,
+    fact: bool,
 ) -> Ranked:
     """BM25's rows, fused with the semantic part's when it is on, and the verdict on them."""
     snap = live.snapshot
@@ -144,7 +146,7 @@ def _retrieve(
         )
     cover = best_coverage(parts, tokens, scored, snap.bm25, min_coverage) if scored else 0.0
     evidence = dense.evidence(sims, row_range) if dense is not None and sims is not None else None
-    verdict = judge(cover, min_coverage, evidence)
+    verdict = judge(cover, min_coverage, evidence, fact)
     rows = _fused(scored, semantic, n) if semantic else scored[:n]
     total = max(total, len(rows))
     if verdict is Verdict.NONE:

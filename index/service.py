@@ -12,7 +12,7 @@ import aiosqlite
 from .build.build import build
 from .config import IndexConfig
 from .errors import BuildError, IndexUnavailable, ReindexBusy
-from .query.expand import Vocabulary
+from .query.expand import Rules, Vocabulary, load_synonyms
 from .rank.dense import DenseIndex, Embedder
 from .search import Live, search
 from .semantic import DenseStatus, Loader, Semantic
@@ -62,6 +62,7 @@ class SearchIndex:
         self._write: aiosqlite.Connection | None = None
         self._snapshot: Snapshot | None = None
         self._live: Live | None = None
+        self._synonyms: Rules = ()
         self._build_lock = asyncio.Lock()
         self.read_only = False  # the database cannot be written: answers only, no reindex
 
@@ -73,11 +74,19 @@ class SearchIndex:
         With ``refresh``, a corpus folder that changed since the last build is reindexed now.
         """
         try:
+            self._synonyms = await self._read_synonyms()
             await self._open(progress, refresh)
         except BaseException:
             # A failed start must not leave connection threads behind (they keep a CLI alive).
             await self.shutdown()
             raise
+
+    async def _read_synonyms(self) -> Rules:
+        path = self.config.synonyms
+        try:
+            return await asyncio.to_thread(load_synonyms, path)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise IndexUnavailable(f"cannot read the synonyms file {path}: {exc}") from exc
 
     async def _open(self, progress: Progress | None, refresh: bool) -> None:
         path = self.config.db_path
@@ -137,7 +146,7 @@ class SearchIndex:
 
     async def _install(self, snapshot: Snapshot, progress: Progress | None = None) -> None:
         """Make ``snapshot`` the one queries use, with its look-up structures, in one step."""
-        vocab = await asyncio.to_thread(Vocabulary, snapshot.bm25)
+        vocab = await asyncio.to_thread(Vocabulary, snapshot.bm25, self._synonyms)
         sections = await section_spans(self._db(), snapshot)
         dense = await self._semantic.attach(
             self._db(),

@@ -163,6 +163,17 @@ async def index(db_path: Path, corpus_dir: Path) -> AsyncIterator[SearchIndex]:
         await idx.shutdown()
 
 
+@pytest.fixture
+async def plain_index(db_path: Path, corpus_dir: Path) -> AsyncIterator[SearchIndex]:
+    """An open index over the bundled corpus without synonyms: BM25 on the question's own words."""
+    idx = SearchIndex(IndexConfig(db_path=db_path, corpus_dir=corpus_dir, synonyms=None))
+    await idx.initialize()
+    try:
+        yield idx
+    finally:
+        await idx.shutdown()
+
+
 @dataclass
 class RunningBot:
     """A real Application serving against the fake Bot API."""

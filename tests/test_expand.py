@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from index.query.expand import OWN_WEIGHT, Unit, parse_synonyms, query_tokens, synonym_rules
+import pytest
+
+from index import SYNONYMS_FILE, IndexConfig, SearchIndex
+from index.query.expand import OWN_WEIGHT, Unit, load_synonyms, parse_synonyms, query_tokens
+from index.query.relevance import SEMANTIC_SURE, Verdict, asks_for_fact, judge
 
 
 def test_synonym_lines_read_directions_and_groups() -> None:
@@ -14,10 +18,62 @@ def test_synonym_lines_read_directions_and_groups() -> None:
     assert "干部" not in found  # "=" expands one way only
 
 
-def test_the_bundled_synonym_list_holds_no_entries_tuned_to_a_question_set() -> None:
-    # The old list encoded the first dev set's answers (see the file's header): it is empty
-    # until general vocabulary is added and measured.
-    assert synonym_rules() == ()
+def test_the_bundled_synonym_list_maps_everyday_words_to_official_terms() -> None:
+    rules = dict(load_synonyms(SYNONYMS_FILE))
+    assert len(rules) >= 200
+    assert "领导干部" in rules["当官的"] and "形式主义" in rules["走过场"]
+    assert all(words and phrase not in words for phrase, words in rules.items())
+
+
+def test_no_synonym_file_means_no_rules() -> None:
+    assert load_synonyms(None) == ()
+
+
+async def test_an_everyday_word_finds_the_speeches_official_term(corpus_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # "当官的摆架子" occurs in no speech; the list expands it to 领导干部 and 官僚主义, which do.
+    results = {}
+    for name, synonyms in (("with", SYNONYMS_FILE), ("without", None)):
+        config = IndexConfig(tmp_path / f"{name}.db", corpus_dir, synonyms=synonyms)
+        index = SearchIndex(config)
+        await index.initialize()
+        try:
+            results[name] = await index.search("当官的摆架子", k=3)
+        finally:
+            await index.shutdown()
+    assert not results["without"].relevant
+    assert results["with"].relevant and "官僚主义" in results["with"].terms
+    assert "官僚主义" in results["with"].hits[0].text
+
+
+async def test_an_unreadable_synonyms_file_is_one_clear_error(corpus_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from index import IndexUnavailable
+
+    missing = tmp_path / "nowhere.txt"
+    index = SearchIndex(IndexConfig(tmp_path / "x.db", corpus_dir, synonyms=missing))
+    with pytest.raises(IndexUnavailable, match="synonyms file"):
+        await index.initialize()
+
+
+@pytest.mark.parametrize(
+    "question", ["党员每个月党费交多少", "入党要走哪些流程", "二十大是什么时候开的", "低保去哪申请"]
+)
+def test_questions_asking_for_a_fact_are_recognised(question: str) -> None:
+    assert asks_for_fact(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["如何发挥基层党组织战斗堡垒作用", "意识形态工作需要注意哪些问题", "第二部分讲了几个要求"],
+)
+def test_questions_about_what_speeches_say_are_not_fact_questions(question: str) -> None:
+    assert not asks_for_fact(question)
+
+
+def test_meaning_alone_never_answers_a_fact_question() -> None:
+    # A passage on the same topic is not the fee, the date or the procedure that was asked for.
+    assert judge(0.1, 0.4, SEMANTIC_SURE + 0.05) is Verdict.ANSWER
+    assert judge(0.1, 0.4, SEMANTIC_SURE + 0.05, fact=True) is Verdict.NONE
+    assert judge(0.9, 0.4, None, fact=True) is Verdict.ANSWER
 
 
 def test_own_terms_outweigh_expansions() -> None:

@@ -36,6 +36,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-check", action="store_true", help="exit 0 even when targets fail")
     parser.add_argument("--dense", choices=["on", "off"], default="on", help="semantic part")
     parser.add_argument(
+        "--synonyms",
+        choices=["on", "off"],
+        default="on",
+        help="the bundled everyday-to-official word list (index/query/data/synonyms.txt)",
+    )
+    parser.add_argument(
         "--min-coverage", type=float, metavar="X", help="lexical relevance threshold to evaluate"
     )
     parser.add_argument(
@@ -63,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             options=options,
             dense=args.dense == "on",
         )
+        if args.synonyms == "off":
+            config = dataclasses.replace(config, synonyms=None)
         if args.min_coverage is not None:
             config = dataclasses.replace(config, min_coverage=args.min_coverage)
         ours_dev, ours_blind = asyncio.run(run_speechbot([dev, blind], config))
@@ -72,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "blind": (summary(ours_blind), summary(baseline.run(blind))),
     }
     print(
-        f"speechbot (dense {args.dense}) vs the plain baseline (lines, jieba.lcut, BM25Okapi); "
+        f"speechbot (dense {args.dense}, synonyms {args.synonyms}) vs the plain baseline (lines, jieba.lcut, BM25Okapi); "
         f"dev {len(dev)} questions, blind {len(blind)}\n"
     )
     print(table([(f"dev ({len(dev)})", *figs["dev"]), (f"blind ({len(blind)})", *figs["blind"])]))

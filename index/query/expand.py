@@ -11,8 +11,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from ..rank.bm25 import BM25
 from ..text.normalize import normalize
@@ -34,19 +33,16 @@ class Unit:
     partial: float = 1.0  # how much of the unit an expansion covers (fallback by substring)
 
 
-@lru_cache(maxsize=1)
-def synonym_rules() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(phrase, expansions) pairs from ``index/query/data/synonyms.txt``, longest phrase first."""
-    text = (
-        resources.files("index.query")
-        .joinpath("data")
-        .joinpath("synonyms.txt")
-        .read_text(encoding="utf-8")
-    )
-    return parse_synonyms(text)
+#: (phrase, expansions) pairs, longest phrase first.
+Rules = tuple[tuple[str, tuple[str, ...]], ...]
 
 
-def parse_synonyms(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def load_synonyms(path: Path | None) -> Rules:
+    """The rules of a synonyms file (``index/query/data/synonyms.txt`` by default); none for None."""
+    return parse_synonyms(path.read_text(encoding="utf-8")) if path is not None else ()
+
+
+def parse_synonyms(text: str) -> Rules:
     """``a = b c`` (a expands to b and c) and ``a ~ b ~ c`` (each to the others) lines."""
     rules: dict[str, list[str]] = {}
     for raw in text.splitlines():
@@ -63,10 +59,11 @@ def parse_synonyms(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 class Vocabulary:
-    """Substring look-ups in the index's vocabulary (for the unknown-word fallback)."""
+    """The index's vocabulary with substring look-ups (the unknown-word fallback) and the synonyms."""
 
-    def __init__(self, bm25: BM25) -> None:
+    def __init__(self, bm25: BM25, synonyms: Rules = ()) -> None:
         self.bm25 = bm25
+        self.synonyms = synonyms
         terms = bm25.postings.terms
         self._blob = "\n" + "\n".join(terms) + "\n"
         self._starts = [0] * len(terms)
@@ -117,7 +114,7 @@ def fallback(token: str, vocab: Vocabulary, text: str = "") -> tuple[tuple[str, 
 def units(text: str, tokenizer: Tokenizer, vocab: Vocabulary) -> list[Unit]:
     """The question's units: synonym phrases first (taken out of the text), then its tokens."""
     found: list[Unit] = []
-    for phrase, words in synonym_rules():
+    for phrase, words in vocab.synonyms:
         if phrase in text:
             expansions = tuple(
                 t for w in words for t in tokenizer.tokens(w) if t in vocab.bm25.vocab

@@ -11,6 +11,8 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
 
 from ..rank.bm25 import BM25, Scored
 from .expand import Unit
@@ -90,11 +92,29 @@ SEMANTIC_SURE = 0.905
 SEMANTIC_MAYBE = 0.886
 
 
-def judge(coverage_: float, min_coverage: float, evidence: float | None) -> Verdict:
-    """Lexical coverage alone without the semantic part; either signal with it."""
+@lru_cache(maxsize=1)
+def _fact_words() -> tuple[str, ...]:
+    text = resources.files("index.query").joinpath("data", "fact_questions.txt").read_text("utf-8")
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return tuple(line for line in lines if line)
+
+
+def asks_for_fact(question: str) -> bool:
+    """Does the question ask for a quantity, a date, a place to go, a procedure or a fee?
+
+    Speeches rarely state such facts, and a passage on the same topic does not answer them, so for
+    these questions closeness in meaning is no evidence (``data/fact_questions.txt``)."""
+    return any(word in question for word in _fact_words())
+
+
+def judge(
+    coverage_: float, min_coverage: float, evidence: float | None, fact: bool = False
+) -> Verdict:
+    """Lexical coverage alone without the semantic part or for a ``fact`` question; either
+    signal otherwise."""
     if coverage_ >= min_coverage:
         return Verdict.ANSWER
-    if evidence is None:
+    if evidence is None or fact:
         return Verdict.NONE
     if evidence >= SEMANTIC_SURE:
         return Verdict.ANSWER

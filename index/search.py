@@ -144,7 +144,9 @@ def _retrieve(
         return Ranked(
             highlight, [], 0, False, "no query term occurs in the corpus", speech, section
         )
-    cover = best_coverage(parts, tokens, scored, snap.bm25, min_coverage) if scored else 0.0
+    # A fact is in the question's own words or not there: expansions do not vouch for it.
+    judged = [Unit(u.text, u.own) for u in parts] if fact else parts
+    cover = best_coverage(judged, tokens, scored, snap.bm25, min_coverage) if scored else 0.0
     evidence = dense.evidence(sims, row_range) if dense is not None and sims is not None else None
     verdict = judge(cover, min_coverage, evidence, fact)
     rows = _fused(scored, semantic, n) if semantic else scored[:n]

@@ -74,19 +74,12 @@ class SearchIndex:
         With ``refresh``, a corpus folder that changed since the last build is reindexed now.
         """
         try:
-            self._synonyms = await self._read_synonyms()
+            self._synonyms = await asyncio.to_thread(load_synonyms, self.config.synonyms)
             await self._open(progress, refresh)
         except BaseException:
             # A failed start must not leave connection threads behind (they keep a CLI alive).
             await self.shutdown()
             raise
-
-    async def _read_synonyms(self) -> Rules:
-        path = self.config.synonyms
-        try:
-            return await asyncio.to_thread(load_synonyms, path)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise IndexUnavailable(f"cannot read the synonyms file {path}: {exc}") from exc
 
     async def _open(self, progress: Progress | None, refresh: bool) -> None:
         path = self.config.db_path

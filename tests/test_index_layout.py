@@ -19,7 +19,7 @@ LOWER: dict[str, set[str]] = {
     "text": set(),
     "rank": {"types"},
     "config": {"rank"},
-    "query": {"rank", "text", "types"},
+    "query": {"errors", "rank", "text", "types"},
     "store": {"config", "rank", "text", "types"},
     "build": {"config", "errors", "rank", "store", "text", "types"},
     "search": {"query", "rank", "store", "types"},

@@ -33,9 +33,9 @@ def test_normalize_is_idempotent() -> None:
     assert normalize(normalize(text)) == normalize(text)
 
 
-async def test_traditional_query_finds_the_simplified_corpus(index: SearchIndex) -> None:
-    simplified = await index.search("党建", k=3)
-    traditional = await index.search("黨建", k=3)
+async def test_traditional_query_finds_the_simplified_corpus(plain_index: SearchIndex) -> None:
+    simplified = await plain_index.search("党建", k=3)
+    traditional = await plain_index.search("黨建", k=3)
     assert traditional.terms == simplified.terms == ("党建",)
     assert traditional.relevant and traditional.hits
     assert [h.paragraph_id for h in traditional.hits] == [h.paragraph_id for h in simplified.hits]

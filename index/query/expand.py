@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import IndexUnavailable
 from ..rank.bm25 import BM25
 from ..text.normalize import normalize
 from ..text.tokenize import Tokenizer
@@ -39,7 +40,10 @@ Rules = tuple[tuple[str, tuple[str, ...]], ...]
 
 def load_synonyms(path: Path | None) -> Rules:
     """The rules of a synonyms file (``index/query/data/synonyms.txt`` by default); none for None."""
-    return parse_synonyms(path.read_text(encoding="utf-8")) if path is not None else ()
+    try:
+        return parse_synonyms(path.read_text(encoding="utf-8")) if path is not None else ()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IndexUnavailable(f"cannot read the synonyms file {path}: {exc}") from exc
 
 
 def parse_synonyms(text: str) -> Rules:

@@ -10,17 +10,15 @@ from pathlib import Path
 
 import aiosqlite
 
-from .build.build import build
-from .build.lock import ReindexLock
+from .build.locked import build_locked
 from .config import IndexConfig
-from .errors import BuildError, DatabaseDamaged, IndexUnavailable, ReindexBusy
+from .errors import BuildError, IndexUnavailable, ReindexBusy
 from .query.expand import Vocabulary
 from .rank.dense import DenseIndex, Embedder
 from .search import Live, search
 from .semantic import DenseStatus, Loader, Semantic
-from .store.connection import db_files, why_failed
-from .store.damage import DataVersion, guarded, is_damage
-from .store.fingerprint import fingerprint
+from .store.damage import guarded
+from .store.live import DataVersion, corpus_changed, index_info, newer_generation
 from .store.opening import open_database
 from .store.queries import (
     fetch_context,
@@ -66,13 +64,10 @@ class SearchIndex:
         self._snapshot: Snapshot | None = None
         self._live: Live | None = None
         self._build_lock = asyncio.Lock()
-        self._lock = ReindexLock(config.db_path)  # the same, across processes
         self._follow_lock = asyncio.Lock()
         self._data_version = DataVersion()
         self.read_only = False  # the database cannot be written: answers only, no reindex
-        #: Why the database was found damaged (None while it reads fine): the bot then answers
-        #: from what it holds in memory, and says so.
-        self.damaged: str | None = None
+        self.damaged: str | None = None  # why the file is damaged: answers from memory only
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -82,16 +77,13 @@ class SearchIndex:
         With ``refresh``, a corpus folder that changed since the last build is reindexed now.
         """
         try:
-            await self._open(progress, refresh)
+            opened = await open_database(self.config.db_path)
+            self._read, self._write, self.read_only = opened.read, opened.write, opened.read_only
+            await self._load(progress, refresh)
         except BaseException:
             # A failed start must not leave connection threads behind (they keep a CLI alive).
             await self.shutdown()
             raise
-
-    async def _open(self, progress: Progress | None, refresh: bool) -> None:
-        opened = await open_database(self.config.db_path)
-        self._read, self._write, self.read_only = opened.read, opened.write, opened.read_only
-        await self._load(progress, refresh)
 
     async def _load(self, progress: Progress | None, refresh: bool) -> None:
         path = self.config.db_path
@@ -138,25 +130,22 @@ class SearchIndex:
         self._snapshot = snapshot
 
     async def follow(self) -> None:
-        """Serve the generation another process swapped in, if one did (checked before each
-        question: one ``PRAGMA data_version``, and a look at the live generation when it moved)."""
+        """Serve a generation another process swapped in (one ``PRAGMA data_version`` a call)."""
         if self._build_lock.locked() or self.damaged is not None or self._snapshot is None:
             return  # our own build installs what it swaps in; a damaged file is not read again
         await self._follow()
 
     async def _follow(self, *, building: bool = False) -> None:
         async with self._follow_lock:
-            db = self._db()
             with self._guarded(loading=True):
-                if not await self._data_version.changed(db) and not building:
+                db, live = self._db(), self._snapshot
+                newer = await newer_generation(db, self._data_version, live, look=building)
+                if newer is None:
                     return
-                active = await meta_value(db, "active_generation")
-                live = self._snapshot
-                if active is None or (live is not None and int(active) == live.generation):
-                    return
-                tokenizer = live.tokenizer if live is not None else None
-                await self._install(await Snapshot.load(db, int(active), tokenizer))
-            log.info("generation %s was swapped in by another process: serving it", active)
+                await self._install(newer)
+            log.info(
+                "generation %d swapped in by another process: now serving it", newer.generation
+            )
 
     def _guarded(self, *, loading: bool = False) -> contextlib.AbstractContextManager[None]:
         return guarded(self.config.db_path, self._mark_damaged, loading=loading)
@@ -264,13 +253,7 @@ class SearchIndex:
 
     async def is_stale(self, corpus_dir: Path | None = None) -> bool:
         """Whether the corpus folder changed since the live index was built from it."""
-        folder = corpus_dir or self.config.corpus_dir
-        if self._snapshot is None:
-            return True
-        try:
-            return await asyncio.to_thread(fingerprint, folder) != self._snapshot.fingerprint
-        except OSError:
-            return True
+        return await corpus_changed(self._snapshot, corpus_dir or self.config.corpus_dir)
 
     async def section_title(self, section_id: int) -> str | None:
         """A section's title."""
@@ -281,20 +264,7 @@ class SearchIndex:
     async def info(self) -> IndexInfo:
         """Size and age of the live index."""
         await self.follow()
-        snap = self.snapshot
-        size = sum(p.stat().st_size for p in db_files(self.config.db_path))
-        return IndexInfo(
-            generation=snap.generation,
-            built_at=snap.built_at,
-            corpus_dir=snap.corpus_dir,
-            fingerprint=snap.fingerprint,
-            speeches=len(snap.speeches),
-            sections=snap.n_sections,
-            paragraphs=snap.bm25.n_docs,
-            terms=len(snap.bm25.vocab),
-            db_bytes=size,
-            variant=str(snap.options.params.variant),
-        )
+        return index_info(self.snapshot, self.config.db_path)
 
     # -- reindex ----------------------------------------------------------------------------
 
@@ -311,29 +281,20 @@ class SearchIndex:
                 raise BuildError(f"the database {path} is read-only; the previous index stays live")
             if self._write is None:
                 raise IndexUnavailable("the index is not open")
-            await asyncio.to_thread(self._lock.acquire)
-            try:
-                return await self._rebuild(corpus_dir or self.config.corpus_dir, progress)
-            finally:
-                self._lock.release()
-
-    async def _rebuild(self, folder: Path, progress: Progress | None) -> BuildReport:
-        """Build under the lock, from the generation live now (another process may have
-        swapped one in since this one was loaded)."""
-        assert self._write is not None
-        path = self.config.db_path
-        try:
-            await self._follow(building=True)
-            report, snapshot = await build(
-                self._write, folder, self._snapshot, self.config.options, progress
+            report, snapshot = await build_locked(
+                self._write,
+                path,
+                corpus_dir or self.config.corpus_dir,
+                self._catch_up,
+                self.config.options,
+                progress,
+                self._mark_damaged,
             )
-        except (OSError, aiosqlite.Error) as exc:
-            if is_damage(exc):
-                self._mark_damaged(exc)
-                raise DatabaseDamaged(path) from exc
-            raise BuildError(
-                f"reindex failed, the previous index stays live: {why_failed(exc, path)}"
-            ) from exc
-        if snapshot is not None:
-            await self._install(snapshot, progress)
-        return report
+            if snapshot is not None:
+                await self._install(snapshot, progress)
+            return report
+
+    async def _catch_up(self) -> Snapshot | None:
+        """Under the reindex lock: the generation live now (another process may have swapped)."""
+        await self._follow(building=True)
+        return self._snapshot

@@ -7,8 +7,6 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import aiosqlite
-
 from ..errors import DatabaseDamaged
 
 #: SQLite errors that say something about the file's surroundings, not its contents: these keep
@@ -52,18 +50,3 @@ def guarded(
             raise
         mark(exc)
         raise DatabaseDamaged(path) from exc
-
-
-class DataVersion:
-    """Whether another connection (another process's reindex, say) committed to the database
-    since the last look: ``PRAGMA data_version``, one cheap call on the reading connection."""
-
-    def __init__(self) -> None:
-        self._seen: int | None = None
-
-    async def changed(self, db: aiosqlite.Connection) -> bool:
-        """True on the first call and whenever the version moved since the previous one."""
-        row = await (await db.execute("PRAGMA data_version")).fetchone()
-        version = int(row[0]) if row else 0
-        moved, self._seen = version != self._seen, version
-        return moved

@@ -11,7 +11,7 @@ from ..errors import DatabaseDamaged, ForeignDatabase
 from .counts import COUNTS, shortfall
 from .damage import is_damage
 from .fingerprint import fingerprint
-from .identity import identify
+from .identity import identify_file
 from .schema import SCHEMA_VERSION
 
 
@@ -33,19 +33,22 @@ def inspect_database(path: Path, *, full: bool = False) -> DatabaseHealth:
     if not path.is_file():
         return DatabaseHealth(f"{path} does not exist (the bot builds it on first start)")
     pragma = "integrity_check" if full else "quick_check"
+    # mode=ro: a check must never create, migrate or repair the file it judges.
+    uri = f"{path.resolve().as_uri()}?mode=ro"
     try:
-        # mode=ro: a check must never create, migrate or repair the file it judges.
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+        identify_file(path, uri)  # first: another program's file is not even opened by SQLite
+        conn = sqlite3.connect(uri, uri=True, timeout=10)
+    except ForeignDatabase as exc:
+        return DatabaseHealth(str(exc))
     except sqlite3.Error as exc:
+        if is_damage(exc):
+            return DatabaseHealth(f"{DatabaseDamaged(path)} ({exc})")
         return DatabaseHealth(f"cannot open {path}: {exc}")
     try:
         verdict = [str(r[0]) for r in conn.execute(f"PRAGMA {pragma}").fetchall()]
         if verdict != ["ok"]:
             return DatabaseHealth(f"{DatabaseDamaged(path)} ({pragma}: {'; '.join(verdict[:3])})")
-        identify(conn, path)
         return _live_generation(conn, path, pragma)
-    except ForeignDatabase as exc:
-        return DatabaseHealth(str(exc))
     except sqlite3.Error as exc:
         if is_damage(exc):
             return DatabaseHealth(f"{DatabaseDamaged(path)} ({exc})")

@@ -37,21 +37,46 @@ def identify(conn: sqlite3.Connection, path: Path) -> Kind:
         return Kind.NEW
     if app_id == 0 and names >= CORE_TABLES:
         return Kind.OLDER
-    tables = sorted(n for n in names if not n.startswith("sqlite_"))
-    shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
-    owner = f"application_id {app_id:#x}" if app_id else "no application_id"
-    raise ForeignDatabase(
-        f"{path} is not a speechbot database ({owner}; tables: {shown or 'none'}); "
-        "nothing was written to it: point SPEECHBOT_DB at another file"
-    )
+    raise _foreign(path, app_id, names)
 
 
 def identify_file(path: Path, uri: str) -> Kind:
-    """``identify`` for a file, opened read-only through ``uri`` (NEW when it does not exist)."""
+    """``identify`` for a file, through ``uri`` (read-only), creating no file beside it.
+
+    The header is read first: another program's application_id is refused without SQLite
+    opening the file, and a WAL-mode file without a ``-wal`` beside it is opened immutable
+    (else SQLite would create ``-wal`` and ``-shm`` files next to a stranger's database).
+    """
     if not path.exists() or (path.is_file() and path.stat().st_size == 0):
         return Kind.NEW
+    with path.open("rb") as file:
+        header = file.read(100)
+    if header.startswith(_MAGIC) and len(header) == 100:
+        app_id = int.from_bytes(header[68:72], "big")
+        if app_id == APPLICATION_ID:
+            return Kind.OURS
+        if app_id != 0:
+            raise _foreign(path, app_id, None)
+        wal = path.with_name(path.name + "-wal")
+        if header[18] == 2 and not wal.exists() and "immutable=1" not in uri:
+            uri += "&immutable=1"  # nothing can be in a write-ahead log that does not exist
     conn = sqlite3.connect(uri, uri=True, timeout=30)
     try:
         return identify(conn, path)
     finally:
         conn.close()
+
+
+_MAGIC = b"SQLite format 3\x00"
+
+
+def _foreign(path: Path, app_id: int, names: set[str] | None) -> ForeignDatabase:
+    owner = f"application_id {app_id:#x}" if app_id else "no application_id"
+    if names is not None:
+        tables = sorted(n for n in names if not n.startswith("sqlite_"))
+        shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+        owner += f"; tables: {shown or 'none'}"
+    return ForeignDatabase(
+        f"{path} is not a speechbot database ({owner}); nothing was written to it: "
+        "point SPEECHBOT_DB at another file"
+    )

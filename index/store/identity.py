@@ -43,31 +43,28 @@ def identify(conn: sqlite3.Connection, path: Path) -> Kind:
 def identify_file(path: Path, uri: str) -> Kind:
     """``identify`` for a file, through ``uri`` (read-only), creating no file beside it.
 
-    The header is read first: another program's application_id is refused without SQLite
-    opening the file, and a WAL-mode file without a ``-wal`` beside it is opened immutable
-    (else SQLite would create ``-wal`` and ``-shm`` files next to a stranger's database).
+    The file is read immutable first (no locks, no ``-wal`` or ``-shm`` created next to a
+    stranger's database); only when a write-ahead log lies beside it and that look fails is it
+    read as SQLite normally reads it. Never with a plain ``open``: closing a descriptor of the
+    file would drop the locks this process's SQLite connections hold on it.
     """
     if not path.exists() or (path.is_file() and path.stat().st_size == 0):
         return Kind.NEW
-    with path.open("rb") as file:
-        header = file.read(100)
-    if header.startswith(_MAGIC) and len(header) == 100:
-        app_id = int.from_bytes(header[68:72], "big")
-        if app_id == APPLICATION_ID:
-            return Kind.OURS
-        if app_id != 0:
-            raise _foreign(path, app_id, None)
-        wal = path.with_name(path.name + "-wal")
-        if header[18] == 2 and not wal.exists() and "immutable=1" not in uri:
-            uri += "&immutable=1"  # nothing can be in a write-ahead log that does not exist
+    has_log = path.with_name(path.name + "-wal").exists()
+    try:
+        return _identify_uri(uri if "immutable=1" in uri else uri + "&immutable=1", path)
+    except (ForeignDatabase, sqlite3.DatabaseError):
+        if not has_log:
+            raise
+    return _identify_uri(uri, path)
+
+
+def _identify_uri(uri: str, path: Path) -> Kind:
     conn = sqlite3.connect(uri, uri=True, timeout=30)
     try:
         return identify(conn, path)
     finally:
         conn.close()
-
-
-_MAGIC = b"SQLite format 3\x00"
 
 
 def _foreign(path: Path, app_id: int, names: set[str] | None) -> ForeignDatabase:

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ADMIN, ALICE, NEW_SPEECH, RunningBot, change_a_speech, grow_corpus
+from fakebotapi import User
 from index import BuildError, IndexConfig, SearchIndex, inspect_database
 
 BUSY = re.compile(r"speechbot: a reindex is running \(pid (\d+), since [0-9: -]+ UTC\)\n")
@@ -125,9 +126,13 @@ async def test_a_generation_missing_rows_is_not_swapped_in(db_path: Path, corpus
     assert health.problem is None and health.generation == 1
 
 
-async def _ask(bot: RunningBot, text: str) -> str:
+#: Askers taking turns, each well under SPEECHBOT_USER_RATE (50 pairs ask thousands of questions).
+ASKERS = [ALICE, *(User(7000 + i, f"Asker {i}") for i in range(7))]
+
+
+async def _ask(bot: RunningBot, text: str, user: User = ALICE) -> str:
     since = bot.api.mark()
-    bot.api.send_message(text, user=ALICE)
+    bot.api.send_message(text, user=user)
     call = await bot.api.wait_for("sendMessage", since=since, timeout=30)
     return str(call["text"])
 
@@ -210,7 +215,7 @@ async def test_staggered_reindex_pairs_never_put_a_partial_generation_live(
         two = asyncio.create_task(_reindex(tmp_path, db, second))
         while not (one.done() and two.done()):
             for q in questions:
-                reply = await _ask(bot, q)
+                reply = await _ask(bot, q, ASKERS[answers % len(ASKERS)])
                 assert reply in valid[q], (pair, q, reply)
                 answers += 1
             health = await asyncio.to_thread(inspect_database, db)

@@ -12,7 +12,7 @@ import aiosqlite
 
 from .build.locked import build_locked
 from .config import IndexConfig
-from .errors import BuildError, IndexUnavailable, ReindexBusy
+from .errors import BuildError, DatabaseDamaged, IndexUnavailable, ReindexBusy
 from .query.expand import Vocabulary
 from .rank.dense import DenseIndex, Embedder
 from .search import Live, search
@@ -133,7 +133,8 @@ class SearchIndex:
         """Serve a generation another process swapped in (one ``PRAGMA data_version`` a call)."""
         if self._build_lock.locked() or self.damaged is not None or self._snapshot is None:
             return  # our own build installs what it swaps in; a damaged file is not read again
-        await self._follow()
+        with contextlib.suppress(DatabaseDamaged):  # marked: what is in memory keeps answering
+            await self._follow()
 
     async def _follow(self, *, building: bool = False) -> None:
         async with self._follow_lock:
@@ -143,9 +144,7 @@ class SearchIndex:
                 if newer is None:
                     return
                 await self._install(newer)
-            log.info(
-                "generation %d swapped in by another process: now serving it", newer.generation
-            )
+            log.info("serving generation %d, swapped in by another process", newer.generation)
 
     def _guarded(self, *, loading: bool = False) -> contextlib.AbstractContextManager[None]:
         return guarded(self.config.db_path, self._mark_damaged, loading=loading)

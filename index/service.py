@@ -150,8 +150,8 @@ class SearchIndex:
         return guarded(self.config.db_path, self._mark_damaged, loading=loading)
 
     def _mark_damaged(self, exc: BaseException) -> None:
-        if self.damaged is None:
-            log.error("the database %s is damaged (%s)", self.config.db_path, exc)
+        if self.damaged is None:  # INFO: the caller says it (the CLI's one line, the bot's reply)
+            log.info("the database %s is damaged (%s)", self.config.db_path, exc)
         self.damaged = str(exc) or type(exc).__name__
 
     def _vectors_ready(self, snapshot: Snapshot, dense: DenseIndex) -> None:

@@ -31,7 +31,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from index import SearchIndex
+from index import DatabaseDamaged, SearchIndex, is_damage
 
 from .admin import buttons as admin_buttons
 from .admin import reindex, stats
@@ -152,13 +152,17 @@ def all_handlers(actions: dict[str, AdminAction]) -> list[BaseHandler[Update, Co
 
 async def on_error(update: object, context: Context) -> None:
     """Log the error and tell the user instead of going silent."""
-    log.error("error while handling an update", exc_info=context.error)
+    damaged = context.error is not None and _is_damage(context.error)
+    if damaged:  # one line, not a traceback per question: the index has said why already
+        log.error("answer skipped: the database is damaged (%s)", context.error)
+    else:
+        log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
         return
     if context.error is not None and delivery_unknown(context.error):
         # A reply that timed out after it was sent has most likely arrived: no apology after it.
         return
-    sorry = texts.ERROR(english(update))
+    sorry = (texts.DB_DAMAGED if damaged else texts.ERROR)(english(update))
     try:
         if update.callback_query is not None:
             await update.callback_query.answer(sorry)
@@ -166,6 +170,10 @@ async def on_error(update: object, context: Context) -> None:
             await reply(update.effective_message, sorry)
     except TelegramError as exc:
         log.warning("could not tell the user about the error: %s", exc)
+
+
+def _is_damage(error: BaseException) -> bool:
+    return isinstance(error, DatabaseDamaged) or is_damage(error)
 
 
 async def _register_commands(app: App, settings: Settings) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -152,17 +153,24 @@ def check_config(problems: list[str]) -> Check:
     return Check("config", OK, "every variable is valid")
 
 
-def check_storage(settings: Settings) -> tuple[Check, Check]:
-    """The database and index verdicts (blocking: run it in a thread)."""
-    health: DatabaseHealth = inspect_database(settings.db_path)
+def check_storage(
+    settings: Settings, *, full: bool = False, damaged: str | None = None
+) -> tuple[Check, Check]:
+    """The database and index verdicts (blocking: run it in a thread); ``full`` runs
+    ``integrity_check`` rather than ``quick_check``; ``damaged`` is what a running bot met."""
+    health: DatabaseHealth = inspect_database(settings.db_path, full=full)
+    if damaged is not None:
+        detail = f"the database {settings.db_path} is damaged ({damaged}); {health.problem or ''}"
+        index = "the bot answers from what it had loaded in memory; restore a backup or reindex"
+        return Check("database", FAIL, detail.rstrip("; ")), Check("index", FAIL, index)
     if health.problem is not None:
         database = Check("database", FAIL, health.problem)
         return database, Check("index", FAIL, "no live index to compare with the corpus")
     database = Check(
         "database",
         OK,
-        f"{settings.db_path}: integrity ok, schema {health.schema_version}, "
-        f"generation {health.generation}",
+        f"{settings.db_path}: {health.checked} ok, schema {health.schema_version}, "
+        f"generation {health.generation} complete",
     )
     try:
         current = corpus_fingerprint(settings.corpus_dir)
@@ -217,11 +225,19 @@ async def check_token(settings: Settings) -> Check:
 
 
 async def run_checks(
-    settings: Settings, problems: list[str] | None = None, *, offline: bool = False
+    settings: Settings,
+    problems: list[str] | None = None,
+    *,
+    offline: bool = False,
+    full: bool = False,
+    damaged: str | None = None,
 ) -> Report:
-    """Every check against ``settings``; ``problems`` are variables that failed to parse."""
+    """Every check against ``settings``; ``problems`` are variables that failed to parse,
+    ``full`` asks for ``integrity_check``, ``damaged`` is the damage a running bot met."""
     config = check_config([*(problems or []), *config_problems(settings)])
-    database, index = await asyncio.to_thread(check_storage, settings)
+    database, index = await asyncio.to_thread(
+        functools.partial(check_storage, settings, full=full, damaged=damaged)
+    )
     semantic = await asyncio.to_thread(check_semantic, settings)
     if offline:
         token = Check("token", SKIP, "not asked (--offline)")
@@ -235,6 +251,7 @@ class HealthProbe:
     """Cached checks for ``/healthz``: cheap to call often, getMe asked at most every ``token_ttl``."""
 
     settings: Settings
+    damaged: Callable[[], str | None] = lambda: None  # the running index's damage, if any
     ttl: float = 5.0
     token_ttl: float = 300.0
     _report: tuple[float, Report] | None = field(default=None, repr=False)
@@ -247,7 +264,7 @@ class HealthProbe:
             now = time.monotonic()
             if self._report is not None and now - self._report[0] < self.ttl:
                 return self._report[1]
-            offline = await run_checks(self.settings, offline=True)
+            offline = await run_checks(self.settings, offline=True, damaged=self.damaged())
             if self._token is None or now - self._token[0] >= self.token_ttl:
                 self._token = (now, await check_token(self.settings))
             report = replace(offline, checks=(*offline.checks[:-1], self._token[1]))

@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
@@ -15,9 +16,12 @@ from typing import Any
 from index import (
     BuildError,
     BuildReport,
+    DatabaseDamaged,
     IndexUnavailable,
+    ReindexBusy,
     SchemaError,
     SearchIndex,
+    is_damage,
 )
 
 from . import terminal
@@ -109,9 +113,9 @@ def _add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
     check = sub.add_parser(
         "check",
         help="check configuration, database, index freshness and token; exit 0 when all hold",
-        description="Check the configuration (every variable), the database (PRAGMA "
-        "integrity_check, schema version), the index against the corpus folder, and the token "
-        "(getMe against TELEGRAM_API_URL). One line per check, OK, FAIL or SKIP with the reason; "
+        description="Check the configuration, the database (PRAGMA quick_check, integrity_check "
+        "with --full; schema version; the live generation's rows against its report), the index "
+        "against the corpus folder, and the token (getMe). One line per check, OK, FAIL or SKIP; "
         "exit code 0 only when none fails. The token is never printed.",
     )
     check.add_argument(
@@ -120,6 +124,9 @@ def _add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
         help="do not ask Telegram about the token (container health checks, no network)",
     )
     check.add_argument("--json", action="store_true", help="print the report as a JSON object")
+    check.add_argument(
+        "--full", action="store_true", help="PRAGMA integrity_check rather than quick_check"
+    )
     check.set_defaults(func=cmd_check)
 
     run = sub.add_parser(
@@ -194,8 +201,7 @@ async def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
         await index.shutdown()
     print(terminal.render_report(report))
     if args.corpus is not None and args.corpus.resolve() != settings.corpus_dir.resolve():
-        # The next ask/outline/run compares the index with the configured folder and would
-        # rebuild from it; say so rather than let the index silently change back.
+        # Later commands rebuild from the configured folder: say so, not change back silently.
         print(
             f"note: later commands use the configured corpus {settings.corpus_dir}; "
             f"set SPEECHBOT_CORPUS={args.corpus} to keep serving this one",
@@ -210,7 +216,7 @@ async def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
     # Settings are read again so that every malformed variable is named, not only the first.
     checked, problems = settings_from_env(os.environ)
-    report = await run_checks(checked, problems, offline=args.offline)
+    report = await run_checks(checked, problems, offline=args.offline, full=args.full)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -244,8 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``speechbot`` console script and ``python -m bot``."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["eval"]:
-        # The evaluation has its own options (see ``speechbot eval --help``).
-        # A dev tool, not in the wheel: it runs from a source checkout (the current directory).
+        # Its own options (speechbot eval --help); a dev tool run from a source checkout.
         if (Path.cwd() / "devtools" / "evaluate").is_dir():
             sys.path.insert(0, str(Path.cwd()))
         try:
@@ -280,8 +285,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"speechbot: {exc}", file=sys.stderr)
         return 2
-    except (IndexUnavailable, BuildError, SchemaError, ConfigError) as exc:
+    except (IndexUnavailable, BuildError, SchemaError, ConfigError, ReindexBusy) as exc:
         print(f"speechbot: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.DatabaseError as exc:  # met outside the index: the bot's own tables, say
+        why = DatabaseDamaged(settings.db_path) if is_damage(exc) else exc
+        print(f"speechbot: {why}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -12,7 +12,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from index import SearchIndex
+from index import ReindexBusy, SearchIndex, quick_check
 
 from .settings import Settings
 from .state import BotState, PendingUploads
@@ -89,6 +89,7 @@ class Services:
         # and less throughput (tests/loadtest.py, README "The bot under load").
         self.searching = asyncio.Semaphore(SEARCH_SLOTS)
         self.reindex_task: asyncio.Task[Any] | None = None
+        self.startup_check: asyncio.Task[None] | None = None
 
     async def initialize(self, settings: Settings, index: SearchIndex | None = None) -> None:
         """Open the index (jieba's dictionary loads now, not on the first question) and state."""
@@ -103,22 +104,34 @@ class Services:
             # Serve the old index meanwhile; the new one is swapped in when ready.
             log.warning("corpus changed since the last build: reindexing in the background")
             self.reindex_task = asyncio.create_task(self._refresh())
+        # The file's structure, checked once in the background: a damaged page is found now,
+        # not by the first question that needs it.
+        self.startup_check = asyncio.create_task(self._quick_check())
         self._state = BotState(settings.db_path)
         await self._state.initialize()
         self._pending = PendingUploads(self._state.db)
         await self._pending.initialize()
 
+    async def _quick_check(self) -> None:
+        found = await asyncio.to_thread(quick_check, self.settings.db_path)
+        if found is not None and self.index.damaged is None:
+            log.error("the database %s is damaged (quick_check: %s)", self.settings.db_path, found)
+            self.index.damaged = f"quick_check: {found}"
+
     async def _refresh(self) -> None:
         try:
             report = await self.index.reindex()
             log.info("background reindex done: generation %d", report.generation)
+        except ReindexBusy as exc:
+            log.warning("background reindex not started: %s", exc)
         except Exception:
             log.exception("background reindex failed; the previous index keeps serving")
 
     async def shutdown(self) -> None:
         """Close what :meth:`initialize` opened."""
-        if self.reindex_task is not None and not self.reindex_task.done():
-            self.reindex_task.cancel()
+        for task in (self.reindex_task, self.startup_check):
+            if task is not None and not task.done():
+                task.cancel()
         if self._state is not None:
             await self._state.shutdown()
         if self._index is not None:

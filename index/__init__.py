@@ -21,12 +21,20 @@ importing only those above it in this list (tests/test_index_layout.py holds the
 """
 
 from .config import SYNONYMS_FILE, BuildOptions, IndexConfig
-from .errors import BuildError, IndexUnavailable, ReindexBusy
+from .errors import (
+    BuildError,
+    DatabaseDamaged,
+    ForeignDatabase,
+    IndexUnavailable,
+    ReindexBusy,
+    format_since,
+)
 from .rank.bm25 import BM25, BM25Params, Scored, Variant
 from .rank.postings import Postings
 from .semantic import DenseStatus, probe_model
 from .service import SearchIndex
-from .store.health import DatabaseHealth, corpus_fingerprint, inspect_database
+from .store.damage import is_damage
+from .store.health import DatabaseHealth, corpus_fingerprint, inspect_database, quick_check
 from .store.schema import SCHEMA_VERSION, SchemaError, is_read_only, read_only_uri
 from .text.highlight import highlight_spans
 from .text.normalize import clean_display, normalize
@@ -51,8 +59,10 @@ __all__ = [
     "BuildError",
     "BuildOptions",
     "BuildReport",
+    "DatabaseDamaged",
     "DatabaseHealth",
     "DenseStatus",
+    "ForeignDatabase",
     "Hit",
     "IndexConfig",
     "IndexInfo",
@@ -73,10 +83,13 @@ __all__ = [
     "clean_display",
     "corpus_fingerprint",
     "corpus_terms",
+    "format_since",
     "highlight_spans",
     "inspect_database",
+    "is_damage",
     "is_read_only",
     "normalize",
     "probe_model",
+    "quick_check",
     "read_only_uri",
 ]

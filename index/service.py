@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 from pathlib import Path
 
 import aiosqlite
 
-from .build.build import build
+from .build.locked import build_locked
 from .config import IndexConfig
-from .errors import BuildError, IndexUnavailable, ReindexBusy
+from .errors import BuildError, DatabaseDamaged, IndexUnavailable, ReindexBusy
 from .query.expand import Rules, Vocabulary, load_synonyms
 from .rank.dense import DenseIndex, Embedder
 from .search import Live, search
 from .semantic import DenseStatus, Loader, Semantic
-from .store.connection import connect, db_files, why_failed
-from .store.fingerprint import fingerprint
+from .store.damage import guarded
+from .store.live import DataVersion, corpus_changed, index_info, newer_generation
+from .store.opening import open_database
 from .store.queries import (
     fetch_context,
     fetch_paragraphs,
@@ -27,7 +29,6 @@ from .store.queries import (
     section_spans,
     section_title,
 )
-from .store.schema import SCHEMA, SCHEMA_VERSION, check_version, is_read_only
 from .store.snapshot import Snapshot
 from .text.normalize import normalize
 from .types import (
@@ -64,57 +65,33 @@ class SearchIndex:
         self._live: Live | None = None
         self._synonyms: Rules = ()
         self._build_lock = asyncio.Lock()
+        self._follow_lock = asyncio.Lock()
+        self._data_version = DataVersion()
         self.read_only = False  # the database cannot be written: answers only, no reindex
+        self.damaged: str | None = None  # why the file is damaged: answers from memory only
 
     # -- life cycle -------------------------------------------------------------------------
 
     async def initialize(self, progress: Progress | None = None, *, refresh: bool = False) -> None:
-        """Open the database and load the live generation (building it on first use).
-
-        With ``refresh``, a corpus folder that changed since the last build is reindexed now.
-        """
+        """Open the database and load the live generation (building it on first use); with
+        ``refresh``, reindex a corpus folder that changed since the last build."""
         try:
             self._synonyms = await asyncio.to_thread(load_synonyms, self.config.synonyms)
-            await self._open(progress, refresh)
+            opened = await open_database(self.config.db_path)
+            self._read, self._write, self.read_only = opened.read, opened.write, opened.read_only
+            await self._load(progress, refresh)
         except BaseException:
             # A failed start must not leave connection threads behind (they keep a CLI alive).
             await self.shutdown()
             raise
 
-    async def _open(self, progress: Progress | None, refresh: bool) -> None:
-        path = self.config.db_path
-        self.read_only = is_read_only(path)
-        try:
-            if self.read_only:
-                log.warning("database %s is read-only: answering from it, no reindex", path)
-                self._read = await connect(path, read_only=True)
-                check_version(await meta_value(self._read, "schema_version"))
-            else:
-                await self._open_writable(path)
-        except (OSError, aiosqlite.Error) as exc:
-            raise IndexUnavailable(f"cannot open the database {path}: {exc}") from exc
-        await self._load(progress, refresh)
-
-    async def _open_writable(self, path: Path) -> None:
-        if not path.parent.is_dir():
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self._write = await connect(path)
-        await self._write.executescript(SCHEMA)
-        version = await meta_value(self._write, "schema_version")
-        check_version(version)
-        if version is None:
-            await self._write.execute(
-                "INSERT INTO meta (key, value) VALUES ('schema_version', ?)",
-                (str(SCHEMA_VERSION),),
-            )
-            await self._write.commit()
-        self._read = await connect(path)
-
     async def _load(self, progress: Progress | None, refresh: bool) -> None:
         path = self.config.db_path
-        active = await meta_value(self._db(), "active_generation")
+        with self._guarded():
+            active = await meta_value(self._db(), "active_generation")
         if active is not None:
-            await self._install(await Snapshot.load(self._db(), int(active)), progress)
+            with self._guarded(loading=True):
+                await self._install(await Snapshot.load(self._db(), int(active)), progress)
             log.info("index generation %s loaded from %s", active, path)
             if refresh and await self.is_stale():
                 log.warning(
@@ -122,7 +99,7 @@ class SearchIndex:
                 )
                 try:
                     await self.reindex(progress=progress)
-                except BuildError as exc:
+                except (BuildError, ReindexBusy) as exc:
                     # The loaded generation is complete: answer from it rather than not at all.
                     log.warning("%s; the previous index keeps serving", exc)
         elif self.config.auto_build:
@@ -151,6 +128,31 @@ class SearchIndex:
         )
         self._live = Live(snapshot, vocab, sections, dense)
         self._snapshot = snapshot
+
+    async def follow(self) -> None:
+        """Serve a generation another process swapped in (one ``PRAGMA data_version`` a call)."""
+        if self._build_lock.locked() or self.damaged is not None or self._snapshot is None:
+            return  # our own build installs what it swaps in; a damaged file is not read again
+        with contextlib.suppress(DatabaseDamaged):  # marked: what is in memory keeps answering
+            await self._follow()
+
+    async def _follow(self, *, building: bool = False) -> None:
+        async with self._follow_lock:
+            with self._guarded(loading=True):
+                db, live = self._db(), self._snapshot
+                newer = await newer_generation(db, self._data_version, live, look=building)
+                if newer is None:
+                    return
+                await self._install(newer)
+            log.info("serving generation %d, swapped in by another process", newer.generation)
+
+    def _guarded(self, *, loading: bool = False) -> contextlib.AbstractContextManager[None]:
+        return guarded(self.config.db_path, self._mark_damaged, loading=loading)
+
+    def _mark_damaged(self, exc: BaseException) -> None:
+        if self.damaged is None:  # INFO: the caller says it (the CLI's one line, the bot's reply)
+            log.info("the database %s is damaged (%s)", self.config.db_path, exc)
+        self.damaged = str(exc) or type(exc).__name__
 
     def _vectors_ready(self, snapshot: Snapshot, dense: DenseIndex) -> None:
         """A background fill finished: serve its vectors if its generation is still live."""
@@ -195,18 +197,22 @@ class SearchIndex:
         self, query: str, k: int = 3, speech: int | None = None, offset: int = 0
     ) -> SearchResult:
         """The best ``k`` passages for ``query`` after ``offset``, optionally in one speech."""
+        await self.follow()
         live = self._live_view()
         vector = await self._semantic.query(query) if live.dense is not None else None
-        return await search(
-            live, self._db(), query, k, speech, offset, self.config.min_coverage, vector
-        )
+        with self._guarded():
+            return await search(
+                live, self._db(), query, k, speech, offset, self.config.min_coverage, vector
+            )
 
     async def speeches(self) -> list[SpeechInfo]:
         """The indexed speeches in number order."""
+        await self.follow()
         return list(self.snapshot.speeches.values())
 
     async def find_speech(self, ref: str) -> SpeechInfo | None:
         """A speech by its number, or by part of its title or file name."""
+        await self.follow()
         speeches = self.snapshot.speeches
         ref = ref.strip().lstrip("#")
         if ref.isdigit():
@@ -226,75 +232,68 @@ class SearchIndex:
         info = self.snapshot.speeches.get(number)
         if info is None:
             return None
-        return await outline_of(self._db(), self.snapshot.generation, info)
+        with self._guarded():
+            return await outline_of(self._db(), self.snapshot.generation, info)
 
     async def paragraph(self, paragraph_id: int) -> ParagraphView | None:
         """One paragraph by id."""
-        return (await fetch_paragraphs(self._db(), [paragraph_id])).get(paragraph_id)
+        with self._guarded():
+            return (await fetch_paragraphs(self._db(), [paragraph_id])).get(paragraph_id)
 
     async def context(self, paragraph_id: int, radius: int = 1) -> list[ParagraphView]:
         """A paragraph with up to ``radius`` paragraphs before and after it."""
-        return await fetch_context(self._db(), paragraph_id, radius)
+        with self._guarded():
+            return await fetch_context(self._db(), paragraph_id, radius)
 
     async def section_paragraphs(self, section_id: int) -> list[ParagraphView]:
         """The paragraphs of a section and its sub-sections, in order."""
-        return await fetch_section_paragraphs(self._db(), section_id)
+        with self._guarded():
+            return await fetch_section_paragraphs(self._db(), section_id)
 
     async def is_stale(self, corpus_dir: Path | None = None) -> bool:
         """Whether the corpus folder changed since the live index was built from it."""
-        folder = corpus_dir or self.config.corpus_dir
-        if self._snapshot is None:
-            return True
-        try:
-            return await asyncio.to_thread(fingerprint, folder) != self._snapshot.fingerprint
-        except OSError:
-            return True
+        return await corpus_changed(self._snapshot, corpus_dir or self.config.corpus_dir)
 
     async def section_title(self, section_id: int) -> str | None:
         """A section's title."""
-        found = await section_title(self._db(), section_id)
+        with self._guarded():
+            found = await section_title(self._db(), section_id)
         return None if found is None else found[1]
 
     async def info(self) -> IndexInfo:
         """Size and age of the live index."""
-        snap = self.snapshot
-        size = sum(p.stat().st_size for p in db_files(self.config.db_path))
-        return IndexInfo(
-            generation=snap.generation,
-            built_at=snap.built_at,
-            corpus_dir=snap.corpus_dir,
-            fingerprint=snap.fingerprint,
-            speeches=len(snap.speeches),
-            sections=snap.n_sections,
-            paragraphs=snap.bm25.n_docs,
-            terms=len(snap.bm25.vocab),
-            db_bytes=size,
-            variant=str(snap.options.params.variant),
-        )
+        await self.follow()
+        return index_info(self.snapshot, self.config.db_path)
 
     # -- reindex ----------------------------------------------------------------------------
 
     async def reindex(
         self, corpus_dir: Path | None = None, progress: Progress | None = None
     ) -> BuildReport:
-        """Rebuild from ``corpus_dir`` beside the live index and swap it in; raise ReindexBusy."""
+        """Rebuild from ``corpus_dir`` beside the live index and swap it in; raise ReindexBusy
+        when a reindex runs here or in another process (``build/lock.py``)."""
         if self._build_lock.locked():
-            raise ReindexBusy("a reindex is already running")
+            raise ReindexBusy()
         async with self._build_lock:
             path = self.config.db_path
             if self.read_only:
                 raise BuildError(f"the database {path} is read-only; the previous index stays live")
             if self._write is None:
                 raise IndexUnavailable("the index is not open")
-            folder = corpus_dir or self.config.corpus_dir
-            try:
-                report, snapshot = await build(
-                    self._write, folder, self._snapshot, self.config.options, progress
-                )
-            except (OSError, aiosqlite.Error) as exc:
-                raise BuildError(
-                    f"reindex failed, the previous index stays live: {why_failed(exc, path)}"
-                ) from exc
+            report, snapshot = await build_locked(
+                self._write,
+                path,
+                corpus_dir or self.config.corpus_dir,
+                self._catch_up,
+                self.config.options,
+                progress,
+                self._mark_damaged,
+            )
             if snapshot is not None:
                 await self._install(snapshot, progress)
             return report
+
+    async def _catch_up(self) -> Snapshot | None:
+        """Under the reindex lock: the generation live now (another process may have swapped)."""
+        await self._follow(building=True)
+        return self._snapshot

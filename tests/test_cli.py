@@ -243,7 +243,7 @@ def _broken_db(kind: str, tmp_path: Path, db_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("kind", "message"),
     [
-        ("corrupt", "cannot open the database .*: file is not a database"),
+        ("corrupt", "the database .*corrupt.db is damaged: run `speechbot check`"),
         ("directory", "cannot open the database"),
         ("schema", "database schema version 99 is not 1"),
     ],

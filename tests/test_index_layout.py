@@ -20,7 +20,7 @@ LOWER: dict[str, set[str]] = {
     "rank": {"types"},
     "config": {"rank"},
     "query": {"errors", "rank", "text", "types"},
-    "store": {"config", "rank", "text", "types"},
+    "store": {"config", "errors", "rank", "text", "types"},
     "build": {"config", "errors", "rank", "store", "text", "types"},
     "search": {"query", "rank", "store", "types"},
     "semantic": {"build", "rank", "store", "text", "types"},

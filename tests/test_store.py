@@ -167,7 +167,7 @@ async def test_a_file_that_is_not_a_database_is_reported(tmp_path: Path, corpus_
     path.write_bytes(junk)
     index = SearchIndex(IndexConfig(path, corpus_dir))
     threads = _database_threads()
-    with pytest.raises(IndexUnavailable, match="cannot open the database"):
+    with pytest.raises(IndexUnavailable, match="is damaged: run `speechbot check`"):
         await index.initialize()
     assert not index.ready
     _assert_no_thread_left(threads)

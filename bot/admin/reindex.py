@@ -8,7 +8,7 @@ import logging
 
 from telegram import Message, Update
 
-from index import BuildError, ReindexBusy
+from index import BuildError, IndexUnavailable, ReindexBusy, format_since
 
 from ..services import Context, Services
 from ..ui import render_admin, texts
@@ -54,9 +54,9 @@ async def _reindex(services: Services, status: Message, english: bool) -> None:
     try:
         report = await services.index.reindex(progress=lambda *p: latest.append(p))
         text = render_admin.reindex_summary(report, english=english)
-    except ReindexBusy:
-        text = texts.REINDEX_BUSY(english)
-    except BuildError as exc:
+    except ReindexBusy as exc:
+        text = busy_text(exc, english)
+    except (BuildError, IndexUnavailable) as exc:  # IndexUnavailable: a damaged database
         text = render_admin.reindex_failed(str(exc), english=english)
         log.error("reindex failed: %s", exc)
     except Exception as exc:
@@ -66,3 +66,10 @@ async def _reindex(services: Services, status: Message, english: bool) -> None:
         done.set()
         await ticker
     await edit_or_log(status, text, _STATUS)
+
+
+def busy_text(exc: ReindexBusy, english: bool) -> str:
+    """Busy here (another admin's /reindex), or in another process (its pid and start)."""
+    if exc.pid is None:
+        return texts.REINDEX_BUSY(english)
+    return texts.REINDEX_BUSY_ELSEWHERE(english, pid=exc.pid, since=format_since(exc.since))

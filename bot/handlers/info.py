@@ -26,9 +26,11 @@ async def on_about(update: Update, context: Context) -> None:
     """/about: corpus size and index age."""
     if update.effective_message is None:
         return
-    info = await context.bot_data.index.info()
-    semantic = context.bot_data.index.dense_status()
-    await reply(update.effective_message, render.about(info, semantic, english=english(update)))
+    index = context.bot_data.index
+    text = render.about(await index.info(), index.dense_status(), english=english(update))
+    if index.damaged is not None:
+        text += texts.ABOUT_DAMAGED(english(update))
+    await reply(update.effective_message, text)
 
 
 async def on_unknown(update: Update, context: Context) -> None:

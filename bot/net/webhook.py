@@ -121,7 +121,7 @@ class WebhookServer:
         self.url = settings.webhook_url
         self.secret = settings.webhook_secret
         self.path = webhook_path(self.url)
-        self.probe = probe or HealthProbe(settings)
+        self.probe = probe or HealthProbe(settings, lambda: application.bot_data.index.damaged)
         self.seen = _Seen(SEEN_UPDATES)
         self._http: tornado.httpserver.HTTPServer | None = None
 

@@ -92,6 +92,19 @@ CREATE TABLE IF NOT EXISTS sentence_vectors (
 ) WITHOUT ROWID;
 """
 
+
+def setup_script(application_id: int) -> str:
+    """The schema and the file's identity (``application_id``, ``user_version``) in one
+    transaction, so a second process never sees half of our tables."""
+    return (
+        "BEGIN IMMEDIATE;\n"
+        + SCHEMA
+        + f"PRAGMA application_id = {int(application_id)};\n"
+        + f"PRAGMA user_version = {SCHEMA_VERSION};\n"
+        + "COMMIT;\n"
+    )
+
+
 VISIBLE = "s.gen_from <= :gen AND (s.gen_to IS NULL OR s.gen_to > :gen)"
 
 
@@ -99,9 +112,9 @@ class SchemaError(RuntimeError):
     """The database was written by an incompatible version of speechbot."""
 
 
-def check_version(found: str | None) -> None:
+def check_version(found: str | int | None) -> None:
     """Refuse a database of another schema version with a clear message."""
-    if found is not None and int(found) != SCHEMA_VERSION:
+    if found is not None and int(found) not in (0, SCHEMA_VERSION):
         raise SchemaError(
             f"database schema version {found} is not {SCHEMA_VERSION}; "
             "move the file away or run 'speechbot reindex' with a new SPEECHBOT_DB"

@@ -124,3 +124,11 @@ INDEX_AFTER = Text(
     "索引：讲话 {speeches} 篇，段落 {paragraphs} 段（第 {generation} 版）",
     "Index: {speeches} speeches, {paragraphs} paragraphs (generation {generation})",
 )
+
+# -- issue 13: one reindex at a time across processes ------------------------------------------
+#: A reindex started by another process (``speechbot reindex``, another bot) holds the lock.
+REINDEX_BUSY_ELSEWHERE = Text(
+    "另一个进程正在重建索引（进程号 {pid}，开始于 {since}），请等它完成后再试。",
+    "A reindex is running in another process (pid {pid}, since {since}); "
+    "please try again once it has finished.",
+)

@@ -181,3 +181,19 @@ BUTTON_SPEECHES = "◀ 讲话目录"
 BUTTON_CONFIRM = "确认"
 BUTTON_REPLACE = "替换"
 BUTTON_CANCEL = "取消"
+
+# -- issue 13: a damaged database ---------------------------------------------------------------
+#: A question or button that needed a part of the database SQLite found damaged.
+DB_DAMAGED = Text(
+    "抱歉，索引数据库已损坏，这一项暂时无法读取。已载入内存的内容仍可查询；请管理员运行 "
+    "speechbot check，恢复备份或重建索引。",
+    "Sorry, the index database is damaged and this item cannot be read. What is already in "
+    "memory can still be searched; an admin should run speechbot check, restore a backup or "
+    "reindex.",
+)
+#: /about while the database is damaged.
+ABOUT_DAMAGED = Text(
+    "\n⚠️ <b>数据库已损坏</b>：只用已载入内存的内容作答，直到管理员恢复备份或重建索引。",
+    "\n⚠️ <b>The database is damaged</b>: answering only from what is already in memory until "
+    "an admin restores a backup or reindexes.",
+)

@@ -79,10 +79,8 @@ def _assert_clean(results: list[dict[str, object]]) -> None:
         where = f"{r['args']} on {Path(str(r['db'])).name}: {err[-1500:]}"
         assert "Traceback" not in err, where
         assert r["code"] in (0, 1), where
-        if r["code"] == 1:
-            lines = [line for line in err.splitlines() if line.startswith("speechbot: ")]
-            if r["args"][0] != "check":  # type: ignore[index]
-                assert len(lines) == 1, where
+        if r["code"] == 1 and r["args"][0] != "check":  # type: ignore[index]
+            assert len(err.splitlines()) == 1 and err.startswith("speechbot: "), where
 
 
 def _variant(source: Path, target: Path, damage: Callable[[bytearray], None]) -> Path:

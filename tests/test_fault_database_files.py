@@ -79,10 +79,8 @@ def _assert_clean(results: list[dict[str, object]]) -> None:
         where = f"{r['args']} on {Path(str(r['db'])).name}: {err[-1500:]}"
         assert "Traceback" not in err, where
         assert r["code"] in (0, 1), where
-        if r["code"] == 1:
-            lines = [line for line in err.splitlines() if line.startswith("speechbot: ")]
-            if r["args"][0] != "check":  # type: ignore[index]
-                assert len(lines) == 1, where
+        if r["code"] == 1 and r["args"][0] != "check":  # type: ignore[index]
+            assert len(err.splitlines()) == 1 and err.startswith("speechbot: "), where
 
 
 def _variant(source: Path, target: Path, damage: Callable[[bytearray], None]) -> Path:
@@ -268,3 +266,20 @@ def test_a_new_database_carries_speechbots_identity(small: tuple[Path, Path]) ->
     assert conn.execute("PRAGMA application_id").fetchone() == (APPLICATION_ID,)
     assert conn.execute("PRAGMA user_version").fetchone() == (1,)
     conn.close()
+
+
+def test_a_speechbot_database_of_a_newer_schema_is_refused_unchanged(
+    db_path: Path, corpus_dir: Path, tmp_path: Path
+) -> None:
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA user_version = 2")
+    conn.close()
+    before = db_path.read_bytes()
+    jobs = [{"db": str(db_path), "corpus": str(corpus_dir), "args": ["ask", "战斗堡垒"]}]
+    (result,) = _drive(jobs, tmp_path)
+    assert result["code"] == 1
+    assert result["stderr"] == (
+        "speechbot: database schema version 2 is not 1; move the file away or run "
+        "'speechbot reindex' with a new SPEECHBOT_DB\n"
+    )
+    assert db_path.read_bytes() == before

@@ -96,6 +96,7 @@ async def _check_versions(opened: Opened, kind: Kind) -> None:
         check_version(await _user_version(opened.read))
 
 
-async def _user_version(db: aiosqlite.Connection) -> int:
+async def _user_version(db: aiosqlite.Connection) -> int | None:
+    """The file's ``user_version``; None when it was never set (0)."""
     row = await (await db.execute("PRAGMA user_version")).fetchone()
-    return int(row[0]) if row else 0
+    return int(row[0]) if row and row[0] else None

@@ -114,7 +114,7 @@ class SchemaError(RuntimeError):
 
 def check_version(found: str | int | None) -> None:
     """Refuse a database of another schema version with a clear message."""
-    if found is not None and int(found) not in (0, SCHEMA_VERSION):
+    if found is not None and int(found) != SCHEMA_VERSION:
         raise SchemaError(
             f"database schema version {found} is not {SCHEMA_VERSION}; "
             "move the file away or run 'speechbot reindex' with a new SPEECHBOT_DB"

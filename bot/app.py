@@ -132,7 +132,8 @@ def all_handlers(actions: dict[str, AdminAction]) -> list[BaseHandler[Update, Co
     private_text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
     group_text = filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND & _AddressedToBot()
     return [
-        CommandHandler(["start", "help"], info.on_help),
+        CommandHandler("start", info.on_start),
+        CommandHandler("help", info.on_help),
         CommandHandler("search", questions.on_search),
         CommandHandler("outline", browse.on_outline),
         CommandHandler("about", info.on_about),

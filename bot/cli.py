@@ -3,29 +3,25 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import os
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from index import (
-    BuildError,
-    BuildReport,
-    IndexUnavailable,
-    SchemaError,
-    SearchIndex,
-)
+# The index (numpy, SQLite, the tokenizer) and the settings that import it are loaded only by
+# the commands that need them, so that --help and usage errors answer at once (README,
+# "The command line").
+if TYPE_CHECKING:
+    from index import SearchIndex
 
-from . import terminal
-from .settings import ConfigError, Settings
+    from .settings import Settings
 
 log = logging.getLogger("speechbot")
 
-Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
+Command = Callable[[argparse.Namespace, "Settings"], Coroutine[Any, Any, int]]
 
 
 class UsageError(Exception):
@@ -59,6 +55,13 @@ def _add_index_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         "question", nargs="+", help="the question, e.g. 如何发挥基层党组织战斗堡垒作用"
     )
     ask.add_argument("-k", type=int, default=3, help="number of passages (default 3)")
+    ask.add_argument(
+        "--offset",
+        type=int,
+        default=0,
+        metavar="N",
+        help="skip the first N passages (the next page: --offset 3)",
+    )
     ask.add_argument("--speech", metavar="N", help="only search speech N (number or part of title)")
     ask.add_argument("--json", action="store_true", help="print a JSON array instead of text")
     ask.add_argument(
@@ -88,6 +91,11 @@ def _add_index_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         type=Path,
         metavar="DIR",
         help="corpus folder (default: SPEECHBOT_CORPUS or the bundled speeches)",
+    )
+    reindex.add_argument(
+        "--force",
+        action="store_true",
+        help="build a new generation even when the index matches the corpus",
     )
     reindex.set_defaults(func=cmd_reindex)
 
@@ -132,14 +140,18 @@ def _add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
 
 
 async def _open_index(settings: Settings, *, show_progress: bool = True) -> SearchIndex:
+    from index import SearchIndex
+
+    from . import terminal
+
     index = SearchIndex(settings.index_config)
     with terminal.ProgressBar(enabled=show_progress) as bar:
         await index.initialize(progress=bar.update, refresh=True)
     return index
 
 
-async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    """``speechbot ask``."""
+def check_ask(args: argparse.Namespace) -> None:
+    """Usage errors of ``ask``, found before anything is loaded."""
     question = " ".join(args.question).strip()
     if not question:
         raise UsageError('the question is empty: speechbot ask "如何发挥基层党组织战斗堡垒作用"')
@@ -148,6 +160,16 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError(f"the question {question!r} has no words to search for")
     if args.k < 1:
         raise UsageError("-k must be at least 1")
+    if args.offset < 0:
+        raise UsageError("--offset must be 0 or more")
+
+
+async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    """``speechbot ask``."""
+    from . import terminal
+    from .ui.marks import marker
+
+    question = " ".join(args.question).strip()
     index = await _open_index(settings)
     try:
         speech = None
@@ -156,18 +178,21 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             if found is None:
                 raise UsageError(f"no speech matches {args.speech!r}; see: speechbot outline")
             speech = found.number
-        result = await index.search(question, k=args.k, speech=speech)
+        result = await index.search(question, k=args.k, speech=speech, offset=args.offset)
+        marks = marker(question, index.snapshot.tokenizer)
     finally:
         await index.shutdown()
     if args.json:
         print(json.dumps(terminal.json_hits(result), ensure_ascii=False, indent=2))
     else:
-        print(terminal.render_result(result, color=terminal.use_color(args.color)))
+        print(terminal.render_result(result, color=terminal.use_color(args.color), marks=marks))
     return 0
 
 
 async def cmd_outline(args: argparse.Namespace, settings: Settings) -> int:
     """``speechbot outline``."""
+    from . import terminal
+
     index = await _open_index(settings)
     try:
         if not args.speech:
@@ -185,11 +210,15 @@ async def cmd_outline(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     """``speechbot reindex``."""
+    from index import SearchIndex
+
+    from . import terminal
+
     index = SearchIndex(settings.index_config)
     try:
         with terminal.ProgressBar(enabled=True) as bar:
             await index.initialize(progress=bar.update)
-            report: BuildReport = await index.reindex(args.corpus, progress=bar.update)
+            report = await index.reindex(args.corpus, progress=bar.update, force=args.force)
     finally:
         await index.shutdown()
     print(terminal.render_report(report))
@@ -261,6 +290,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         return evaluate(argv[1:])
     args = build_parser().parse_args(argv)
+    try:
+        if args.command == "ask":
+            check_ask(args)
+    except UsageError as exc:
+        print(f"speechbot: {exc}", file=sys.stderr)
+        return 2
+    return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Load the settings (and with them the index) and run the command."""
+    import asyncio
+
+    from index import BuildError, IndexUnavailable, SchemaError
+
+    from .settings import ConfigError, Settings
+
     try:
         settings = Settings.from_env()
     except ConfigError as exc:

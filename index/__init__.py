@@ -28,7 +28,7 @@ from .semantic import DenseStatus, probe_model
 from .service import SearchIndex
 from .store.health import DatabaseHealth, corpus_fingerprint, inspect_database
 from .store.schema import SCHEMA_VERSION, SchemaError, is_read_only, read_only_uri
-from .text.highlight import highlight_spans
+from .text.highlight import Cut, display_terms, highlight_spans
 from .text.normalize import clean_display, normalize
 from .text.tokenize import Tokenizer, corpus_terms
 from .types import (
@@ -50,6 +50,7 @@ __all__ = [
     "BuildError",
     "BuildOptions",
     "BuildReport",
+    "Cut",
     "DatabaseHealth",
     "DenseStatus",
     "Hit",
@@ -72,6 +73,7 @@ __all__ = [
     "clean_display",
     "corpus_fingerprint",
     "corpus_terms",
+    "display_terms",
     "highlight_spans",
     "inspect_database",
     "is_read_only",

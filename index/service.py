@@ -273,9 +273,14 @@ class SearchIndex:
     # -- reindex ----------------------------------------------------------------------------
 
     async def reindex(
-        self, corpus_dir: Path | None = None, progress: Progress | None = None
+        self,
+        corpus_dir: Path | None = None,
+        progress: Progress | None = None,
+        *,
+        force: bool = False,
     ) -> BuildReport:
-        """Rebuild from ``corpus_dir`` beside the live index and swap it in; raise ReindexBusy."""
+        """Rebuild from ``corpus_dir`` beside the live index and swap it in; raise ReindexBusy.
+        ``force``: build a new generation even when the corpus matches the live one."""
         if self._build_lock.locked():
             raise ReindexBusy("a reindex is already running")
         async with self._build_lock:
@@ -287,7 +292,7 @@ class SearchIndex:
             folder = corpus_dir or self.config.corpus_dir
             try:
                 report, snapshot = await build(
-                    self._write, folder, self._snapshot, self.config.options, progress
+                    self._write, folder, self._snapshot, self.config.options, progress, force=force
                 )
             except (OSError, aiosqlite.Error) as exc:
                 raise BuildError(

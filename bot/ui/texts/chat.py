@@ -13,7 +13,7 @@ HELP = Text(
 直接发送问题，例如：<i>如何发挥基层党组织战斗堡垒作用？</i>
 我会回复最相关的三段讲话原文，并注明出自哪篇讲话、哪一部分。
 
-按钮：<b>全文</b> 查看整段，<b>上下文</b> 查看前后段落，<b>大纲</b> 查看讲话结构，<b>更多结果</b> 翻页。
+按钮：点 <b>1 2 3</b> 查看该段全文（可看上一段、下一段、大纲，再返回结果），<b>更多结果</b> 翻页。
 
 命令：
 /search 问题 — 搜索（与直接发送相同）
@@ -26,7 +26,7 @@ HELP = Text(
 Send a question (the speeches are in Chinese), e.g. <i>如何发挥基层党组织战斗堡垒作用？</i>
 I reply with the three best-matching passages, each with its speech and section.
 
-Buttons: <b>全文</b> whole paragraph, <b>上下文</b> surrounding paragraphs, <b>大纲</b> the speech's outline, <b>更多结果</b> more results.
+Buttons: tap <b>1 2 3</b> for a passage's whole paragraph (then the previous or next one, the outline, back to the results); <b>More results</b> pages on.
 
 Commands:
 /search question — search (same as sending the question)
@@ -169,15 +169,8 @@ STALE_BUTTON = Text(
 )
 WAIT_BEFORE_PRESSING = Text("请稍候再点…", "Please wait a moment before pressing again…")
 
-# --- button labels: Chinese for everyone, as the English help names them -------------------------
+# --- labels of the admin prompts' buttons (the admin help names them in Chinese) -----------------
 
-BUTTON_FULL = "{rank} 全文"
-BUTTON_CONTEXT = "{rank} 上下文"
-BUTTON_OUTLINE = "{rank} 大纲"
-BUTTON_PREVIOUS = "◀ 上一页"
-BUTTON_MORE = "更多结果 ▶"
-BUTTON_NEXT = "下一页 ▶"
-BUTTON_SPEECHES = "◀ 讲话目录"
 BUTTON_CONFIRM = "确认"
 BUTTON_REPLACE = "替换"
 BUTTON_CANCEL = "取消"

@@ -145,8 +145,10 @@ def all_handlers(actions: dict[str, AdminAction]) -> list[BaseHandler[Update, Co
         MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL, uploads.on_document),
         MessageHandler(filters.COMMAND, info.on_unknown),
         MessageHandler(private_text | group_text, questions.on_text),
+        # Browsing first: PTB hands data-less presses (empty callback_data) to the first
+        # handler with a pattern, and those are to be answered as stale, not as admin presses.
+        CallbackQueryHandler(browse.on_button, pattern=r"^(?!a:)"),
         CallbackQueryHandler(admin_buttons.admin_buttons(actions), pattern=r"^a:"),
-        CallbackQueryHandler(browse.on_button),
         InlineQueryHandler(inline.on_inline),
     ]
 

@@ -59,13 +59,8 @@ async def on_button(update: Update, context: Context) -> None:
         return
     action = cb.decode(query.data)
     if action is None or isinstance(action, cb.Admin):
-        # Admin buttons have their own handler; anything else here is malformed: one line.
-        log.info(
-            "stale or malformed button data (%d bytes) from user=%s",
-            len((query.data or "").encode("utf-8", "replace")),
-            user_hash(query.from_user.id),
-        )
-        await _stale(query)
+        # Admin buttons have their own handler; anything else here is malformed.
+        await _malformed(query)
         return
     if isinstance(action, cb.Example):
         await _example(update, context, action)
@@ -87,6 +82,16 @@ def _message(query: CallbackQuery) -> Message | None:
 
 def _english(query: CallbackQuery) -> bool:
     return texts.is_english(query.from_user.language_code)
+
+
+async def _malformed(query: CallbackQuery) -> None:
+    """Data no button of this bot carries: one INFO line (no traceback), answered as stale."""
+    log.info(
+        "stale or malformed button data (%d bytes) from user=%s",
+        len((query.data or "").encode("utf-8", "replace")),
+        user_hash(query.from_user.id),
+    )
+    await _stale(query)
 
 
 async def _stale(query: CallbackQuery) -> None:
@@ -137,7 +142,7 @@ async def _example(update: Update, context: Context, action: cb.Example) -> None
     query = update.callback_query
     assert query is not None
     if action.number >= len(texts.EXAMPLE_QUESTIONS):
-        await _stale(query)
+        await _malformed(query)
         return
     await query.answer()
     await answer_question(update, context, texts.EXAMPLE_QUESTIONS[action.number])

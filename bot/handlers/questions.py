@@ -22,7 +22,7 @@ log = logging.getLogger("speechbot.questions")
 
 MAX_QUESTION = 500  # characters; longer messages are not questions
 #: A message this long with this many sentences is pasted text, not a question.
-PASTED_CHARS, PASTED_SENTENCES = 150, 3
+PASTED_CHARS, PASTED_SENTENCES = 100, 3
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
 
 

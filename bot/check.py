@@ -226,7 +226,9 @@ async def run_checks(
     database, index = await asyncio.to_thread(check_storage, settings)
     semantic = await asyncio.to_thread(check_semantic, settings)
     if offline and not settings.token:
-        token = Check("token", SKIP, "not configured (TELEGRAM_BOT_TOKEN is unset; only run needs it)")
+        token = Check(
+            "token", SKIP, "not configured (TELEGRAM_BOT_TOKEN is unset; only run needs it)"
+        )
     elif offline:
         token = Check("token", SKIP, "not asked (--offline)")
     else:

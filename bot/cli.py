@@ -19,124 +19,11 @@ if TYPE_CHECKING:
 
     from .settings import Settings
 
+from .cli_args import UsageError, build_parser, check_ask
+
 log = logging.getLogger("speechbot")
 
 Command = Callable[[argparse.Namespace, "Settings"], Coroutine[Any, Any, int]]
-
-
-class UsageError(Exception):
-    """Wrong input from the person at the terminal (exit code 2)."""
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser, with help on every command."""
-    parser = argparse.ArgumentParser(
-        prog="speechbot",
-        description="Answer questions about a corpus of speeches, from the terminal or on Telegram.",
-        epilog="Configuration comes from environment variables; see README.md.",
-    )
-    parser.add_argument(
-        "-v", "--verbose", action="store_true", help="log progress details to stderr"
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    _add_index_commands(sub)
-    _add_service_commands(sub)
-    return parser
-
-
-def _add_index_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """ask, outline and reindex: the commands that work on the index."""
-    ask = sub.add_parser(
-        "ask",
-        help="print the passages that best answer a question",
-        description="Print the passages that best answer QUESTION.",
-    )
-    ask.add_argument(
-        "question", nargs="+", help="the question, e.g. 如何发挥基层党组织战斗堡垒作用"
-    )
-    ask.add_argument("-k", type=int, default=3, help="number of passages (default 3)")
-    ask.add_argument(
-        "--offset",
-        type=int,
-        default=0,
-        metavar="N",
-        help="skip the first N passages (the next page: --offset 3)",
-    )
-    ask.add_argument("--speech", metavar="N", help="only search speech N (number or part of title)")
-    ask.add_argument("--json", action="store_true", help="print a JSON array instead of text")
-    ask.add_argument(
-        "--color",
-        choices=("auto", "always", "never"),
-        default="auto",
-        help="mark matched terms with terminal bold (default: when on a terminal)",
-    )
-    ask.set_defaults(func=cmd_ask)
-
-    outline = sub.add_parser(
-        "outline",
-        help="list the speeches, or show one speech's sections",
-        description="Without SPEECH, list the speeches; with a number from that "
-        "list or part of a title, show that speech's section tree.",
-    )
-    outline.add_argument("speech", nargs="?", help="speech number or part of its title")
-    outline.set_defaults(func=cmd_outline)
-
-    reindex = sub.add_parser(
-        "reindex",
-        help="rebuild the index from the corpus folder",
-        description="Rebuild the index beside the live one and swap it in.",
-    )
-    reindex.add_argument(
-        "--corpus",
-        type=Path,
-        metavar="DIR",
-        help="corpus folder (default: SPEECHBOT_CORPUS or the bundled speeches)",
-    )
-    reindex.add_argument(
-        "--force",
-        action="store_true",
-        help="build a new generation even when the index matches the corpus",
-    )
-    reindex.set_defaults(func=cmd_reindex)
-
-
-def _add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """eval, check and run."""
-    # Listed for --help only: main() hands ``eval`` and its options to the evaluation.
-    evaluate = sub.add_parser(
-        "eval",
-        help="measure retrieval quality on the development set",
-        description="Recall@1/3, MRR@10 and 'nothing relevant' rates per "
-        "question kind, beside the plain BM25 baseline; exit 1 below target.",
-        add_help=False,
-    )
-    evaluate.add_argument(
-        "args", nargs=argparse.REMAINDER, help="options of python -m devtools.evaluate"
-    )
-
-    check = sub.add_parser(
-        "check",
-        help="check configuration, database, index freshness and token; exit 0 when all hold",
-        description="Check the configuration (every variable), the database (PRAGMA "
-        "integrity_check, schema version), the index against the corpus folder, and the token "
-        "(getMe against TELEGRAM_API_URL). One line per check, OK, FAIL or SKIP with the reason; "
-        "exit code 0 only when none fails. The token is never printed.",
-    )
-    check.add_argument(
-        "--offline",
-        action="store_true",
-        help="do not ask Telegram about the token (container health checks, no network)",
-    )
-    check.add_argument("--json", action="store_true", help="print the report as a JSON object")
-    check.set_defaults(func=cmd_check)
-
-    run = sub.add_parser(
-        "run",
-        help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)",
-        description="Run the Telegram bot: long polling, or a webhook server when "
-        "SPEECHBOT_WEBHOOK_URL is set.",
-    )
-    run.set_defaults(func=cmd_run)
 
 
 async def _open_index(settings: Settings, *, show_progress: bool = True) -> SearchIndex:
@@ -148,20 +35,6 @@ async def _open_index(settings: Settings, *, show_progress: bool = True) -> Sear
     with terminal.ProgressBar(enabled=show_progress) as bar:
         await index.initialize(progress=bar.update, refresh=True)
     return index
-
-
-def check_ask(args: argparse.Namespace) -> None:
-    """Usage errors of ``ask``, found before anything is loaded."""
-    question = " ".join(args.question).strip()
-    if not question:
-        raise UsageError('the question is empty: speechbot ask "如何发挥基层党组织战斗堡垒作用"')
-    if not any(ch.isalnum() for ch in question):
-        # Only punctuation or symbols: nothing a search could match, so a usage error too.
-        raise UsageError(f"the question {question!r} has no words to search for")
-    if args.k < 1:
-        raise UsageError("-k must be at least 1")
-    if args.offset < 0:
-        raise UsageError("--offset must be 0 or more")
 
 
 async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -269,6 +142,15 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+COMMANDS: dict[str, Command] = {
+    "cmd_ask": cmd_ask,
+    "cmd_outline": cmd_outline,
+    "cmd_reindex": cmd_reindex,
+    "cmd_check": cmd_check,
+    "cmd_run": cmd_run,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``speechbot`` console script and ``python -m bot``."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -321,7 +203,7 @@ def _run(args: argparse.Namespace) -> int:
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
     try:
-        command: Command = args.func
+        command: Command = COMMANDS[args.command_name]
         return asyncio.run(command(args, settings))
     except UsageError as exc:
         print(f"speechbot: {exc}", file=sys.stderr)

@@ -30,6 +30,7 @@ from .store.health import DatabaseHealth, corpus_fingerprint, inspect_database
 from .store.schema import SCHEMA_VERSION, SchemaError, is_read_only, read_only_uri
 from .text.highlight import Cut, display_terms, highlight_spans
 from .text.normalize import clean_display, normalize
+from .text.numbers import parse_number
 from .text.tokenize import Tokenizer, corpus_terms
 from .types import (
     BuildReport,
@@ -78,6 +79,7 @@ __all__ = [
     "inspect_database",
     "is_read_only",
     "normalize",
+    "parse_number",
     "probe_model",
     "read_only_uri",
 ]

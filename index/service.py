@@ -270,17 +270,14 @@ class SearchIndex:
             variant=str(snap.options.params.variant),
         )
 
-    # -- reindex ----------------------------------------------------------------------------
-
-    async def reindex(
+    async def reindex(  # -- reindex --
         self,
         corpus_dir: Path | None = None,
         progress: Progress | None = None,
         *,
         force: bool = False,
     ) -> BuildReport:
-        """Rebuild from ``corpus_dir`` beside the live index and swap it in; raise ReindexBusy.
-        ``force``: build a new generation even when the corpus matches the live one."""
+        """Rebuild beside the live index, swap it in (``force``: even if unchanged); ReindexBusy."""
         if self._build_lock.locked():
             raise ReindexBusy("a reindex is already running")
         async with self._build_lock:

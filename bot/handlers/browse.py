@@ -114,7 +114,9 @@ async def _gone(
     if stored is None:
         await query.answer(what(in_english), show_alert=True)
         return
-    text = what(in_english) + texts.GONE_SEARCH_AGAIN(in_english, query=esc(short(stored.query, 40)))
+    text = what(in_english) + texts.GONE_SEARCH_AGAIN(
+        in_english, query=esc(short(stored.query, 40))
+    )
     await _edit(query, context, text, keyboards.search_again(stored.id, in_english))
 
 
@@ -172,7 +174,9 @@ async def _paragraph(
 ) -> None:
     """A paragraph in full with its neighbours' edges and ◀ 上一段 · 下一段 ▶ · 大纲 · 返回结果."""
     index = context.bot_data.index
-    query_id, offset = (action.query_id, action.offset) if isinstance(action, cb.Passage) else (0, 0)
+    query_id, offset = (
+        (action.query_id, action.offset) if isinstance(action, cb.Passage) else (0, 0)
+    )
     stored = await _owned(query, context, query_id)
     if query_id and stored is None:
         await _stale(query)

@@ -14,8 +14,17 @@ from dataclasses import dataclass, field
 from index import Hit, ParagraphView, SearchResult, highlight_spans
 
 from . import texts
-from .html import MAX_MESSAGE, SHORT_PASSAGE, emphasize, esc, fit, sentences, short, trim
-from .html import visible_length
+from .html import (
+    MAX_MESSAGE,
+    SHORT_PASSAGE,
+    emphasize,
+    esc,
+    fit,
+    sentences,
+    short,
+    trim,
+    visible_length,
+)
 from .marks import Marker
 
 #: Characters of the opening quote (one or two sentences).
@@ -40,7 +49,7 @@ class AnswerView:
     """What an answer shows besides the result itself."""
 
     names: Mapping[int, str] = field(default_factory=dict)  # speech number → short name
-    marks: Marker = Marker()
+    marks: Marker = field(default_factory=Marker)
     scope: str | None = None  # one line of HTML above the passages, or None
 
 
@@ -57,9 +66,9 @@ def heading(title: str) -> str:
 
 
 def source(names: Mapping[int, str], speech: int, title: str, path: Sequence[str]) -> str:
-    """"short name · 二、要充分发挥… › 三要…" (escaped)."""
-    name = names.get(speech) or short(title, 16)
-    parts = [name, " › ".join(heading(p) for p in path)] if path else [name]
+    """ "short name · 二、要充分发挥… › 三要…" (escaped)."""
+    name = short(names.get(speech) or title, 40)
+    parts = [name, " › ".join(heading(p) for p in path[:4])] if path else [name]
     return esc(" · ".join(p for p in parts if p))
 
 
@@ -95,7 +104,7 @@ def passage(hit: Hit, view: AnswerView, budget: int = SHORT_PASSAGE) -> str:
     terms = view.marks.terms(hit.matched_terms)
     body = emphasize(trim(hit.text, terms, budget, view.marks.cut), terms, view.marks.cut)
     where = source(view.names, hit.speech_id, hit.speech_title, hit.section_path)
-    return f"<b>{rank_mark(hit.rank)}</b> <i>{where}</i>\n{body}"
+    return fit(f"<b>{rank_mark(hit.rank)}</b> <i>{where}</i>\n{body}")
 
 
 def answer(
@@ -143,7 +152,9 @@ def paragraph(
     parts = [f"<i>{where}</i>"]
     if before:
         tail = before[-1].text
-        parts.append(f"<i>{esc('…' + tail[-NEIGHBOUR_CHARS:] if len(tail) > NEIGHBOUR_CHARS else tail)}</i>")
+        parts.append(
+            f"<i>{esc('…' + tail[-NEIGHBOUR_CHARS:] if len(tail) > NEIGHBOUR_CHARS else tail)}</i>"
+        )
     parts.append(emphasize(view.text, shown, marks.cut))
     closing = ""
     if after:

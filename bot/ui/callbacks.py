@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from index.text.numbers import parse_number
+from index import parse_number
 
 MAX_CALLBACK_BYTES = 64
 
@@ -110,7 +110,7 @@ def encode(action: Action) -> str:
 def decode(data: str | None) -> Action | None:
     """The action in ``callback_data``, or None for anything malformed: empty, too long, an
     unknown prefix, a wrong number of fields, or a field that is not a number SQLite can hold
-    (``index.text.numbers.parse_number``: no sign, at most 2^63 - 1)."""
+    (``index.parse_number``, i.e. ``index.text.numbers``: no sign, at most 2^63 - 1)."""
     if not data or len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
         return None
     prefix, *parts = data.split(":")

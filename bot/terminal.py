@@ -73,7 +73,7 @@ def render_result(result: SearchResult, *, color: bool, marks: Marker | None = N
         )
     shown = result.offset + len(result.hits)
     more = result.total - shown
-    footer = f"\n（另有 {more} 段包含这些词：--offset {shown} 看下一页）" if more > 0 else ""
+    footer = f"\n（另有 {more} 段：--offset {shown} 看下一页）" if more > 0 else ""
     return "\n\n".join(blocks) + footer
 
 

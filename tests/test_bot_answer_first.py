@@ -4,6 +4,7 @@ compact source lines, whole words in bold — and /start's greeting, and hints f
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from bot.ui.names import short_names
 from conftest import ALICE, RunningBot, ask, press
@@ -11,6 +12,7 @@ from index import SearchIndex
 from telegram_html import assert_valid_telegram_html
 
 QUESTION = "如何发挥基层党组织战斗堡垒作用"
+README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def _bold(html: str) -> list[str]:
@@ -100,3 +102,18 @@ async def test_pasted_paragraphs_and_long_messages_get_a_short_hint_not_an_echo(
         reply = assert_valid_telegram_html((await ask(bot, text))["text"])
         assert len(reply) < 150 and paragraph[:20] not in reply
         assert str(len(text)) in reply
+
+
+def _as_seen(text: str, rows: list[list[tuple[str, str | None]]]) -> str:
+    """The reply as a phone shows it: the text, then each row of buttons."""
+    buttons = ["  ".join(f"[ {label} ]" for label, _ in row) for row in rows]
+    return "\n".join([text, "", *buttons])
+
+
+async def test_the_readme_shows_a_real_answer_as_a_user_sees_it(bot: RunningBot) -> None:
+    answer = await ask(bot, QUESTION)
+    seen = _as_seen(assert_valid_telegram_html(answer["text"]), bot.api.buttons(answer))
+    readme = README.read_text("utf-8")
+    block = re.search(r"<!-- answer -->\n```text\n(.*?)\n```", readme, re.S)
+    assert block is not None, "README.md lost its example answer"
+    assert block.group(1) == seen, "regenerate README's example answer:\n" + seen

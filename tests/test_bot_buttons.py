@@ -133,3 +133,19 @@ async def test_every_message_and_edit_is_html_by_the_applications_defaults(
     sent = [c for m in ("sendMessage", "editMessageText") for c in bot.api.calls_of(m, since=since)]
     assert len(sent) == 6  # the answer, four edits, the barrier's help
     assert {c.get("parse_mode") for c in sent} == {"HTML"}
+
+
+async def test_full_and_context_buttons_of_older_answers_open_the_paragraph_in_place(
+    browsing_bot: RunningBot,
+) -> None:
+    bot = browsing_bot
+    for kind in ("f", "c"):
+        answer = await ask(bot, QUESTION)
+        data = f"{kind}:{bot.api.button_data(answer, '①').split(':')[-1]}"
+        since = bot.api.mark()
+        bot.api.press_button(answer, data, user=ALICE, strict=False)
+        edit = await bot.api.wait_for("editMessageText", since=since, timeout=20)
+        assert edit["message_id"] == answer.result["message_id"]
+        assert "段" in assert_valid_telegram_html(edit["text"]).splitlines()[-1]
+        labels = [label for row in bot.api.buttons(edit) for label, _ in row]
+        assert "大纲" in labels and "返回结果" not in labels  # no question to go back to

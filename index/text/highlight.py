@@ -9,6 +9,7 @@ whole term the user typed and not a stopword.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable
@@ -22,8 +23,30 @@ Cut = Callable[[str], list[str]]
 _SEPARATORS = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
+class _CharMap(dict[int, str]):
+    """Each character's NFKC lower-case form, worked out once (for ``str.translate``)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if "\ud800" <= ch <= "\udfff":  # a lone surrogate has no UTF-8 form for OpenCC
+            ch = "\ufffd"
+        out = unicodedata.normalize("NFKC", ch).lower()
+        if len(self) < 65_536:  # the characters of real text; stray ones are not kept
+            self[code] = out
+        return out
+
+
+_CHARS = _CharMap()
+
+
+@functools.lru_cache(maxsize=512)
 def _normalized_with_map(text: str) -> tuple[str, list[int]]:
-    """Normalised text and, for each of its characters, the index of the original character."""
+    """Normalised text and, for each of its characters, the index of the original character
+    (cached: one answer marks the same paragraphs several times)."""
+    joined = text.translate(_CHARS)
+    if len(joined) == len(text):  # character for character (nearly always): no loop
+        simplified = _converter().convert(joined)
+        return (simplified if len(simplified) == len(joined) else joined), list(range(len(text)))
     chars: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
@@ -52,7 +75,8 @@ def display_terms(
     return tuple(kept)
 
 
-def _boundaries(norm: str, cut: Cut) -> set[int]:
+@functools.lru_cache(maxsize=512)
+def _boundaries(norm: str, cut: Cut) -> frozenset[int]:
     """Offsets in ``norm`` where a word starts or ends (cut per line: jieba keeps lengths)."""
     edges = {0, len(norm)}
     position = 0
@@ -60,8 +84,8 @@ def _boundaries(norm: str, cut: Cut) -> set[int]:
         position += len(token)
         edges.add(position)
     if position != len(norm):  # a cut that does not add up gives no boundaries to trust
-        return set(range(len(norm) + 1))
-    return edges
+        return frozenset(range(len(norm) + 1))
+    return frozenset(edges)
 
 
 def highlight_spans(

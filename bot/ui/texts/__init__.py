@@ -1,10 +1,10 @@
 """The catalogue: every string the bot shows on Telegram, in Chinese and English.
 
 Change a reply's wording here and nowhere else. Each entry is a :class:`Text` (``zh``, ``en``):
-``texts.NOT_ADMIN(english)`` gives the string in the reader's language, ``texts.TOO_LONG(english,
-limit=500)`` fills in a template. Chinese is what everyone sees unless their Telegram
-``language_code`` starts with ``en`` (``is_english``); button labels too (only the admin
-prompts' 确认/取消 stay Chinese). Log messages are not user-facing and stay in the code, in English.
+``texts.NOT_ADMIN(english)`` gives the string in the reader's language,
+``texts.PASSAGE_POSITION(english, n=3, total=7)`` fills in a template. Chinese is what everyone
+sees unless their Telegram ``language_code`` starts with ``en`` (``is_english``); button labels
+too (only the admin prompts' 确认/取消 stay Chinese). Log messages are not user-facing and stay in the code, in English.
 
 One catalogue, filed by who reads it; every entry is available here as ``texts.NAME``:
 

@@ -91,15 +91,8 @@ SEARCH_USAGE = Text(
 UNKNOWN = Text(
     "没有这个命令。发送 /help 查看可用命令。", "Unknown command. Send /help to see what I can do."
 )
-SLOW_DOWN = Text(
-    "提问太频繁了，请稍等一分钟再问。", "You are asking very fast; please wait a minute."
-)
 ERROR = Text(
     "抱歉，处理时出了点问题，请稍后再试。", "Sorry, something went wrong. Please try again later."
-)
-TOO_LONG = Text(
-    "问题太长了（超过 {limit} 字），请精简后再问。",
-    "That question is too long (over {limit} characters); please shorten it.",
 )
 NOT_ADMIN = Text("抱歉，此操作仅限管理员使用。", "Sorry, only administrators can do that.")
 
@@ -110,7 +103,6 @@ ANSWER_TENTATIVE = Text(
     "\n没有找到直接回答，以下段落可能相关：",
     "\nNo passage answers this directly; these may be related:",
 )
-ANSWER_RANGE = Text("第 {first}–{last} 条，共 {total} 条", "Results {first}–{last} of {total}")
 NOTHING_FOUND = Text(
     "没有找到与“{query}”相关的内容。\n"
     "可以换个说法、用更具体的词再问，或发送 /outline 浏览讲话目录。",
@@ -156,11 +148,6 @@ SECTION_LINE = Text("{indent}{title}（{n} 段）", "{indent}{title} ({n} paragr
 NO_SUCH_SPEECH = Text(
     "没有找到讲话“{ref}”。发送 /outline 查看目录。",
     "No speech matches “{ref}”. Send /outline for the list.",
-)
-FULL_TEXT = Text("\n\n（全文）", "\n\n(whole paragraph)")
-CONTEXT_GONE = Text(
-    "找不到这段内容，索引可能已更新，请重新提问。",
-    "That passage is gone; the index may have been updated. Please ask again.",
 )
 SECTION_PAGE = Text("\n\n（第 {page}/{pages} 页）", "\n\n(page {page}/{pages})")
 STALE_BUTTON = Text(

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
+import time
+from dataclasses import replace
 
 import pytest
 
-from conftest import ALICE, BOB_EN, RunningBot, ask, press, reindex_by_admin
+from bot.settings import Settings
+from conftest import ALICE, BOB_EN, RunningBot, ask, press, reindex_by_admin, running_bot
+from fakebotapi import FakeBotAPI
 from telegram_html import assert_valid_telegram_html
 
 QUESTION = "如何发挥基层党组织战斗堡垒作用"
@@ -90,3 +95,27 @@ async def test_malformed_or_huge_callback_data_is_answered_as_stale_and_logged_o
     mine = [r for r in caplog.records if r.name == "bot.handlers.browse"]
     assert len(mine) == 1 and mine[0].levelno == logging.INFO and mine[0].exc_info is None
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_paging_rows_stored_before_chats_owned_them_are_refused_not_fatal(
+    bot_settings: Settings,
+) -> None:
+    db = sqlite3.connect(bot_settings.db_path)  # the table as older versions made it
+    with db:
+        db.execute(
+            "CREATE TABLE bot_queries (id INTEGER PRIMARY KEY, query TEXT NOT NULL,"
+            " speech INTEGER, created_at REAL NOT NULL)"
+        )
+        db.execute("INSERT INTO bot_queries VALUES (7, '基层党组织', NULL, ?)", (time.time(),))
+    db.close()
+    token = bot_settings.token or ""
+    async with (
+        FakeBotAPI(token=token, bot_username="speech_test_bot") as api,
+        running_bot(replace(bot_settings, api_url=api.root_url), api) as bot,
+    ):
+        answer = await ask(bot, QUESTION)  # stored with its chat in the migrated table
+        assert "更多结果 ▶" in str(bot.api.buttons(answer))
+        since = api.mark()
+        api.press_button(answer, "m:7:0", user=ALICE, strict=False)
+        alert = await api.wait_for("answerCallbackQuery", since=since, timeout=20)
+        assert alert["show_alert"] and "不存在" in alert["text"]

@@ -132,7 +132,8 @@ def all_handlers(actions: dict[str, AdminAction]) -> list[BaseHandler[Update, Co
     private_text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
     group_text = filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND & _AddressedToBot()
     return [
-        CommandHandler(["start", "help"], info.on_help),
+        CommandHandler("start", info.on_start),
+        CommandHandler("help", info.on_help),
         CommandHandler("search", questions.on_search),
         CommandHandler("outline", browse.on_outline),
         CommandHandler("about", info.on_about),
@@ -144,8 +145,10 @@ def all_handlers(actions: dict[str, AdminAction]) -> list[BaseHandler[Update, Co
         MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL, uploads.on_document),
         MessageHandler(filters.COMMAND, info.on_unknown),
         MessageHandler(private_text | group_text, questions.on_text),
+        # Browsing first: PTB hands data-less presses (empty callback_data) to the first
+        # handler with a pattern, and those are to be answered as stale, not as admin presses.
+        CallbackQueryHandler(browse.on_button, pattern=r"^(?!a:)"),
         CallbackQueryHandler(admin_buttons.admin_buttons(actions), pattern=r"^a:"),
-        CallbackQueryHandler(browse.on_button),
         InlineQueryHandler(inline.on_inline),
     ]
 

@@ -113,11 +113,14 @@ def settings_from_env(env: Mapping[str, str]) -> tuple[Settings, list[str]]:
     return Settings.from_env(good), problems
 
 
-def config_problems(settings: Settings) -> list[str]:
-    """What makes ``settings`` unfit to run the bot, beyond a variable's own syntax."""
+def config_problems(settings: Settings, *, offline: bool = False) -> list[str]:
+    """What makes ``settings`` unfit to run the bot, beyond a variable's own syntax. With
+    ``offline`` a missing token is no problem: the CLI works without one (the token line says
+    "not configured")."""
     problems = []
     if not settings.token:
-        problems.append("TELEGRAM_BOT_TOKEN is not set")
+        if not offline:
+            problems.append("TELEGRAM_BOT_TOKEN is not set")
     elif not TOKEN_PATTERN.fullmatch(settings.token):
         problems.append("TELEGRAM_BOT_TOKEN does not look like a bot token (<digits>:<letters>)")
     if urlsplit(settings.api_url).scheme not in ("http", "https"):
@@ -234,12 +237,16 @@ async def run_checks(
 ) -> Report:
     """Every check against ``settings``; ``problems`` are variables that failed to parse,
     ``full`` asks for ``integrity_check``, ``damaged`` is the damage a running bot met."""
-    config = check_config([*(problems or []), *config_problems(settings)])
+    config = check_config([*(problems or []), *config_problems(settings, offline=offline)])
     database, index = await asyncio.to_thread(
         functools.partial(check_storage, settings, full=full, damaged=damaged)
     )
     semantic = await asyncio.to_thread(check_semantic, settings)
-    if offline:
+    if offline and not settings.token:
+        token = Check(
+            "token", SKIP, "not configured (TELEGRAM_BOT_TOKEN is unset; only run needs it)"
+        )
+    elif offline:
         token = Check("token", SKIP, "not asked (--offline)")
     else:
         token = await check_token(settings)

@@ -3,142 +3,34 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import os
-import sqlite3
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from index import (
-    BuildError,
-    BuildReport,
-    DatabaseDamaged,
-    IndexUnavailable,
-    ReindexBusy,
-    SchemaError,
-    SearchIndex,
-    is_damage,
-)
+# The index (numpy, SQLite, the tokenizer) and the settings that import it are loaded only by
+# the commands that need them, so that --help and usage errors answer at once (README,
+# "The command line").
+if TYPE_CHECKING:
+    from index import SearchIndex
 
-from . import terminal
-from .settings import ConfigError, Settings
+    from .settings import Settings
+
+from .cli_args import UsageError, build_parser, check_ask
 
 log = logging.getLogger("speechbot")
 
-Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
-
-
-class UsageError(Exception):
-    """Wrong input from the person at the terminal (exit code 2)."""
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser, with help on every command."""
-    parser = argparse.ArgumentParser(
-        prog="speechbot",
-        description="Answer questions about a corpus of speeches, from the terminal or on Telegram.",
-        epilog="Configuration comes from environment variables; see README.md.",
-    )
-    parser.add_argument(
-        "-v", "--verbose", action="store_true", help="log progress details to stderr"
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    _add_index_commands(sub)
-    _add_service_commands(sub)
-    return parser
-
-
-def _add_index_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """ask, outline and reindex: the commands that work on the index."""
-    ask = sub.add_parser(
-        "ask",
-        help="print the passages that best answer a question",
-        description="Print the passages that best answer QUESTION.",
-    )
-    ask.add_argument(
-        "question", nargs="+", help="the question, e.g. 如何发挥基层党组织战斗堡垒作用"
-    )
-    ask.add_argument("-k", type=int, default=3, help="number of passages (default 3)")
-    ask.add_argument("--speech", metavar="N", help="only search speech N (number or part of title)")
-    ask.add_argument("--json", action="store_true", help="print a JSON array instead of text")
-    ask.add_argument(
-        "--color",
-        choices=("auto", "always", "never"),
-        default="auto",
-        help="mark matched terms with terminal bold (default: when on a terminal)",
-    )
-    ask.set_defaults(func=cmd_ask)
-
-    outline = sub.add_parser(
-        "outline",
-        help="list the speeches, or show one speech's sections",
-        description="Without SPEECH, list the speeches; with a number from that "
-        "list or part of a title, show that speech's section tree.",
-    )
-    outline.add_argument("speech", nargs="?", help="speech number or part of its title")
-    outline.set_defaults(func=cmd_outline)
-
-    reindex = sub.add_parser(
-        "reindex",
-        help="rebuild the index from the corpus folder",
-        description="Rebuild the index beside the live one and swap it in.",
-    )
-    reindex.add_argument(
-        "--corpus",
-        type=Path,
-        metavar="DIR",
-        help="corpus folder (default: SPEECHBOT_CORPUS or the bundled speeches)",
-    )
-    reindex.set_defaults(func=cmd_reindex)
-
-
-def _add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """eval, check and run."""
-    # Listed for --help only: main() hands ``eval`` and its options to the evaluation.
-    evaluate = sub.add_parser(
-        "eval",
-        help="measure retrieval quality on the development set",
-        description="Recall@1/3, MRR@10 and 'nothing relevant' rates per "
-        "question kind, beside the plain BM25 baseline; exit 1 below target.",
-        add_help=False,
-    )
-    evaluate.add_argument(
-        "args", nargs=argparse.REMAINDER, help="options of python -m devtools.evaluate"
-    )
-
-    check = sub.add_parser(
-        "check",
-        help="check configuration, database, index freshness and token; exit 0 when all hold",
-        description="Check the configuration, the database (PRAGMA quick_check, integrity_check "
-        "with --full; schema version; the live generation's rows against its report), the index "
-        "against the corpus folder, and the token (getMe). One line per check, OK, FAIL or SKIP; "
-        "exit code 0 only when none fails. The token is never printed.",
-    )
-    check.add_argument(
-        "--offline",
-        action="store_true",
-        help="do not ask Telegram about the token (container health checks, no network)",
-    )
-    check.add_argument("--json", action="store_true", help="print the report as a JSON object")
-    check.add_argument(
-        "--full", action="store_true", help="PRAGMA integrity_check rather than quick_check"
-    )
-    check.set_defaults(func=cmd_check)
-
-    run = sub.add_parser(
-        "run",
-        help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)",
-        description="Run the Telegram bot: long polling, or a webhook server when "
-        "SPEECHBOT_WEBHOOK_URL is set.",
-    )
-    run.set_defaults(func=cmd_run)
+Command = Callable[[argparse.Namespace, "Settings"], Coroutine[Any, Any, int]]
 
 
 async def _open_index(settings: Settings, *, show_progress: bool = True) -> SearchIndex:
+    from index import SearchIndex
+
+    from . import terminal
+
     index = SearchIndex(settings.index_config)
     with terminal.ProgressBar(enabled=show_progress) as bar:
         await index.initialize(progress=bar.update, refresh=True)
@@ -147,14 +39,10 @@ async def _open_index(settings: Settings, *, show_progress: bool = True) -> Sear
 
 async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """``speechbot ask``."""
+    from . import terminal
+    from .ui.marks import marker
+
     question = " ".join(args.question).strip()
-    if not question:
-        raise UsageError('the question is empty: speechbot ask "如何发挥基层党组织战斗堡垒作用"')
-    if not any(ch.isalnum() for ch in question):
-        # Only punctuation or symbols: nothing a search could match, so a usage error too.
-        raise UsageError(f"the question {question!r} has no words to search for")
-    if args.k < 1:
-        raise UsageError("-k must be at least 1")
     index = await _open_index(settings)
     try:
         speech = None
@@ -163,18 +51,21 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             if found is None:
                 raise UsageError(f"no speech matches {args.speech!r}; see: speechbot outline")
             speech = found.number
-        result = await index.search(question, k=args.k, speech=speech)
+        result = await index.search(question, k=args.k, speech=speech, offset=args.offset)
+        marks = marker(question, index.snapshot.tokenizer)
     finally:
         await index.shutdown()
     if args.json:
         print(json.dumps(terminal.json_hits(result), ensure_ascii=False, indent=2))
     else:
-        print(terminal.render_result(result, color=terminal.use_color(args.color)))
+        print(terminal.render_result(result, color=terminal.use_color(args.color), marks=marks))
     return 0
 
 
 async def cmd_outline(args: argparse.Namespace, settings: Settings) -> int:
     """``speechbot outline``."""
+    from . import terminal
+
     index = await _open_index(settings)
     try:
         if not args.speech:
@@ -192,16 +83,21 @@ async def cmd_outline(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     """``speechbot reindex``."""
+    from index import SearchIndex
+
+    from . import terminal
+
     index = SearchIndex(settings.index_config)
     try:
         with terminal.ProgressBar(enabled=True) as bar:
             await index.initialize(progress=bar.update)
-            report: BuildReport = await index.reindex(args.corpus, progress=bar.update)
+            report = await index.reindex(args.corpus, progress=bar.update, force=args.force)
     finally:
         await index.shutdown()
     print(terminal.render_report(report))
     if args.corpus is not None and args.corpus.resolve() != settings.corpus_dir.resolve():
-        # Later commands rebuild from the configured folder: say so, not change back silently.
+        # The next ask/outline/run compares the index with the configured folder and would
+        # rebuild from it; say so rather than let the index silently change back.
         print(
             f"note: later commands use the configured corpus {settings.corpus_dir}; "
             f"set SPEECHBOT_CORPUS={args.corpus} to keep serving this one",
@@ -246,11 +142,21 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+COMMANDS: dict[str, Command] = {
+    "cmd_ask": cmd_ask,
+    "cmd_outline": cmd_outline,
+    "cmd_reindex": cmd_reindex,
+    "cmd_check": cmd_check,
+    "cmd_run": cmd_run,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``speechbot`` console script and ``python -m bot``."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["eval"]:
-        # Its own options (speechbot eval --help); a dev tool run from a source checkout.
+        # The evaluation has its own options (see ``speechbot eval --help``).
+        # A dev tool, not in the wheel: it runs from a source checkout (the current directory).
         if (Path.cwd() / "devtools" / "evaluate").is_dir():
             sys.path.insert(0, str(Path.cwd()))
         try:
@@ -267,6 +173,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         return evaluate(argv[1:])
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "ask":
+            check_ask(args)
+    except UsageError as exc:
+        print(f"speechbot: {exc}", file=sys.stderr)
+        return 2
+    return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Load the settings (and with them the index) and run the command."""
+    import asyncio
+    import sqlite3
+
+    from index import (
+        BuildError,
+        DatabaseDamaged,
+        IndexUnavailable,
+        ReindexBusy,
+        SchemaError,
+        is_damage,
+    )
+
+    from .settings import ConfigError, Settings
+
+    try:
         settings = Settings.from_env()
     except ConfigError as exc:
         if args.command != "check":  # check names every bad variable itself
@@ -280,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
     try:
-        command: Command = args.func
+        command: Command = COMMANDS[args.command_name]
         return asyncio.run(command(args, settings))
     except UsageError as exc:
         print(f"speechbot: {exc}", file=sys.stderr)

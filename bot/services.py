@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import math
 import os
 import time
 from collections import deque
@@ -42,12 +43,21 @@ class UserRateLimit:
         window.append(now)
         return True
 
-    def should_warn(self, user_id: int, now: float | None = None) -> bool:
-        """Whether to tell an over-limit user (once a minute, not on every message)."""
+    def retry_after(self, user_id: int, now: float | None = None) -> int:
+        """Whole seconds until an over-limit user may ask again (at least 1)."""
         now = time.monotonic() if now is None else now
-        if now - self._warned.get(user_id, -1e9) < 60:
+        window = self._seen.get(user_id)
+        if not window:
+            return 1
+        return max(1, math.ceil(60 - (now - window[0])))
+
+    def should_warn(self, user_id: int, now: float | None = None) -> bool:
+        """Whether to tell an over-limit user: once per window, i.e. not again until the
+        moment the last warning named has passed."""
+        now = time.monotonic() if now is None else now
+        if now < self._warned.get(user_id, -1e9):
             return False
-        self._warned[user_id] = now
+        self._warned[user_id] = now + self.retry_after(user_id, now)
         return True
 
 

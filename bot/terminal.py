@@ -9,7 +9,17 @@ from typing import Any
 
 from tqdm import tqdm
 
-from index import BuildReport, Outline, OutlineNode, SearchResult, SpeechInfo, highlight_spans
+from index import (
+    BuildReport,
+    Cut,
+    Outline,
+    OutlineNode,
+    SearchResult,
+    SpeechInfo,
+    highlight_spans,
+)
+
+from .ui.marks import Marker
 
 _BOLD, _RESET = "\033[1m", "\033[0m"
 _STAGES = {
@@ -27,37 +37,43 @@ def use_color(choice: str) -> bool:
     return choice == "always"
 
 
-def mark(text: str, terms: tuple[str, ...], color: bool) -> str:
-    """``text`` with matched terms in bold (terminal) or 【brackets】 (plain output)."""
+def mark(text: str, terms: tuple[str, ...], color: bool, cut: Cut | None = None) -> str:
+    """``text`` with matched terms in bold (terminal) or 【brackets】 (plain output); whole
+    words only where ``cut`` gives the word boundaries."""
     opening, closing = (_BOLD, _RESET) if color else ("【", "】")
     out, last = [], 0
-    for start, end in highlight_spans(text, terms):
+    for start, end in highlight_spans(text, terms, cut):
         out += [text[last:start], opening, text[start:end], closing]
         last = end
     out.append(text[last:])
     return "".join(out)
 
 
-def render_result(result: SearchResult, *, color: bool) -> str:
-    """Passages with speech title, section path and score, or a plain 'nothing relevant'."""
+def render_result(result: SearchResult, *, color: bool, marks: Marker | None = None) -> str:
+    """Passages with speech title, section path and score (none for passages found by their
+    place, e.g. "第三部分", whose score says nothing), or a plain 'nothing relevant'."""
+    marks = marks or Marker(result.query)
     if not result.relevant:
-        why = f" ({result.reason})" if result.reason else ""
+        why = f"\n(reason: {result.reason})" if result.reason else ""
         return (
-            f"没有找到与“{result.query}”相关的内容{why}。\n"
-            "试试换个说法，或用 'speechbot outline' 浏览讲话目录。"
+            f"没有找到与“{result.query}”相关的内容。\n"
+            f"试试换个说法，或用 'speechbot outline' 浏览讲话目录。{why}"
         )
     blocks = [f"（{result.section}）"] if result.section else []
     if result.tentative:
         blocks.append("没有找到直接回答，以下段落可能相关：")
     for hit in result.hits:
+        score = f"    score {hit.score:.3f}\n" if hit.score > 0 else ""
+        terms = marks.terms(hit.matched_terms)
         blocks.append(
             f"[{hit.rank}] {hit.speech_title}（#{hit.speech_id}）\n"
             f"    {hit.section}\n"
-            f"    score {hit.score:.3f}\n"
-            f"{mark(hit.text, hit.matched_terms, color)}"
+            f"{score}"
+            f"{mark(hit.text, terms, color, marks.cut)}"
         )
-    more = result.total - result.offset - len(result.hits)
-    footer = f"\n（另有 {more} 段包含这些词）" if more > 0 else ""
+    shown = result.offset + len(result.hits)
+    more = result.total - shown
+    footer = f"\n（另有 {more} 段：--offset {shown} 看下一页）" if more > 0 else ""
     return "\n\n".join(blocks) + footer
 
 

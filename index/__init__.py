@@ -36,8 +36,9 @@ from .service import SearchIndex
 from .store.damage import is_damage
 from .store.health import DatabaseHealth, corpus_fingerprint, inspect_database, quick_check
 from .store.schema import SCHEMA_VERSION, SchemaError, is_read_only, read_only_uri
-from .text.highlight import highlight_spans
+from .text.highlight import Cut, display_terms, highlight_spans
 from .text.normalize import clean_display, normalize
+from .text.numbers import parse_number
 from .text.tokenize import Tokenizer, corpus_terms
 from .types import (
     BuildReport,
@@ -59,6 +60,7 @@ __all__ = [
     "BuildError",
     "BuildOptions",
     "BuildReport",
+    "Cut",
     "DatabaseDamaged",
     "DatabaseHealth",
     "DenseStatus",
@@ -83,12 +85,14 @@ __all__ = [
     "clean_display",
     "corpus_fingerprint",
     "corpus_terms",
+    "display_terms",
     "format_since",
     "highlight_spans",
     "inspect_database",
     "is_damage",
     "is_read_only",
     "normalize",
+    "parse_number",
     "probe_model",
     "quick_check",
     "read_only_uri",

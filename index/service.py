@@ -265,13 +265,15 @@ class SearchIndex:
         await self.follow()
         return index_info(self.snapshot, self.config.db_path)
 
-    # -- reindex ----------------------------------------------------------------------------
-
-    async def reindex(
-        self, corpus_dir: Path | None = None, progress: Progress | None = None
+    async def reindex(  # -- reindex --
+        self,
+        corpus_dir: Path | None = None,
+        progress: Progress | None = None,
+        *,
+        force: bool = False,
     ) -> BuildReport:
-        """Rebuild from ``corpus_dir`` beside the live index and swap it in; raise ReindexBusy
-        when a reindex runs here or in another process (``build/lock.py``)."""
+        """Rebuild from ``corpus_dir`` beside the live index and swap it in (``force``: even if
+        unchanged); raise ReindexBusy when a reindex runs here or in another process."""
         if self._build_lock.locked():
             raise ReindexBusy()
         async with self._build_lock:
@@ -288,6 +290,7 @@ class SearchIndex:
                 self.config.options,
                 progress,
                 self._mark_damaged,
+                force=force,
             )
             if snapshot is not None:
                 await self._install(snapshot, progress)

@@ -14,7 +14,7 @@ import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.app import build_application, serve
-from bot.services import App
+from bot.services import App, EditThrottle
 from bot.settings import Settings
 from corpus import bundled_corpus_dir, corpus_files
 from fakebotapi import Call, Chat, FakeBotAPI, User
@@ -233,6 +233,29 @@ async def bot(bot_settings: Settings) -> AsyncIterator[RunningBot]:
         settings = replace(bot_settings, api_url=api.root_url)
         async with running_bot(settings, api) as running:
             yield running
+
+
+@pytest.fixture
+async def browsing_bot(bot: RunningBot) -> AsyncIterator[RunningBot]:
+    """The bot with edits of one message not spaced out, so a test can press one button after
+    another on the same message without waiting (the spacing has its own test)."""
+    bot.app.bot_data.edits = EditThrottle(min_interval=0)
+    yield bot
+
+
+async def ask(bot: RunningBot, text: str, user: User = ALICE) -> Call:
+    """Send ``text`` as ``user`` and return the bot's reply."""
+    since = bot.api.mark()
+    bot.api.send_message(text, user=user)
+    return await bot.api.wait_for("sendMessage", since=since, timeout=20)
+
+
+async def press(bot: RunningBot, message: Call, label: str, user: User = ALICE) -> Call:
+    """Press the button labelled ``label`` on ``message`` (as it is now) and return the edit."""
+    since = bot.api.mark()
+    current = bot.api.message(message.result["chat"]["id"], message.result["message_id"])
+    bot.api.press_button(message, bot.api.button_data(current, label), user=user)
+    return await bot.api.wait_for("editMessageText", since=since, timeout=20)
 
 
 @contextlib.asynccontextmanager

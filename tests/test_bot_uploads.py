@@ -19,6 +19,7 @@ from fakebotapi import Call, FakeBotAPI, User
 from telegram_html import assert_valid_telegram_html
 
 TITLE = "在全区乡村振兴党建引领推进会上的讲话"
+SHORT_NAME = "全区乡村振兴党建引领推进会"  # how answers name it (bot/ui/names.py)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -83,7 +84,7 @@ async def test_gb18030_text_is_previewed_and_confirmed_into_folder_and_index(
     assert added == {"06-rural-revitalisation.txt"}
     assert after["06-rural-revitalisation.txt"] == new_speech.encode("gb18030")
     assert all(after[name] == data for name, data in before.items())
-    assert TITLE in await _ask(bot, "如何壮大村级集体经济")
+    assert SHORT_NAME in await _ask(bot, "如何壮大村级集体经济")
     since = bot.api.mark()
     bot.api.send_message("/speeches", user=ADMIN)
     listing = await bot.api.wait_for("sendMessage", since=since, timeout=30)
@@ -100,7 +101,7 @@ async def test_markdown_is_previewed_without_its_markup(bot: RunningBot, new_spe
     assert f"标题：{TITLE}" in text and "#" not in text and "*" not in text
     done = await _press(bot, preview, "确认")
     assert "✅" in done["text"] and (bot.settings.corpus_dir / "06-rural.md").is_file()
-    assert TITLE in await _ask(bot, "选优配强村党组织书记")
+    assert SHORT_NAME in await _ask(bot, "选优配强村党组织书记")
 
 
 async def test_docx_is_read_by_its_parser_and_added(bot: RunningBot, new_speech: str) -> None:
@@ -111,7 +112,7 @@ async def test_docx_is_read_by_its_parser_and_added(bot: RunningBot, new_speech:
     done = await _press(bot, preview, "确认")
     assert "✅" in done["text"]
     assert (bot.settings.corpus_dir / "06-乡村振兴讲话.docx").read_bytes() == data
-    assert TITLE in await _ask(bot, "推行积分制和清单制")
+    assert SHORT_NAME in await _ask(bot, "推行积分制和清单制")
 
 
 async def test_cancel_leaves_folder_index_and_pending_state_unchanged(
@@ -268,4 +269,4 @@ async def test_a_pending_upload_survives_a_restart(bot_settings: Settings, new_s
         async with running_bot(settings, api) as second:
             done = await _press(second, preview, "确认")
             assert "✅ 已添加" in done["text"]
-            assert TITLE in await _ask(second, "如何壮大村级集体经济")
+            assert SHORT_NAME in await _ask(second, "如何壮大村级集体经济")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from dataclasses import replace
 
@@ -37,6 +38,10 @@ async def test_over_the_limit_a_user_is_told_once_and_others_are_unaffected(
     texts = [assert_valid_telegram_html(c["text"]) for c in to_alice]
     warnings = [t for t in texts if "提问太频繁" in t]
     assert len(warnings) == 1
-    assert len(texts) == 3  # two answers and one warning; the rest dropped quietly
+    # Two answers and one warning that says when to ask again and that what comes before
+    # then is not answered: nothing is dropped without the user having been told.
+    assert len(texts) == 3
+    seconds = int(re.search(r"请在 (\d+) 秒后再问", warnings[0]).group(1))  # type: ignore[union-attr]
+    assert 1 <= seconds <= 60 and "不会回答" in warnings[0] and "2 个" in warnings[0]
     to_bob = api.calls_of("sendMessage", lambda c: c["chat_id"] == BOB_EN.id, since=since)
     assert len(to_bob) == 1 and "You are asking very fast" not in to_bob[0]["text"]

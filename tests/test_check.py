@@ -185,3 +185,15 @@ async def test_check_says_the_semantic_part_is_off_when_switched_off(
     assert code == 0
     assert statuses(out)["semantic"] == "SKIP"
     assert "SPEECHBOT_DENSE=off" in out
+
+
+async def test_check_offline_without_a_token_reports_it_not_configured_and_passes(
+    db_path: Path, corpus_dir: Path
+) -> None:
+    env = {"SPEECHBOT_DB": str(db_path), "SPEECHBOT_CORPUS": str(corpus_dir)}
+    code, out, _ = await speechbot_check(env, "--offline")
+    assert code == 0, out
+    assert statuses(out)["config"] == "OK" and statuses(out)["token"] == "SKIP"
+    assert "not configured" in next(line for line in out.splitlines() if " token " in line)
+    code, out, _ = await speechbot_check(env)  # without --offline it is needed: run needs it
+    assert code == 1 and statuses(out)["token"] == "FAIL"

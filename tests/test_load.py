@@ -52,7 +52,7 @@ async def test_users_over_the_rate_limit_get_the_slow_down_message_exactly_once(
             await api.settle(quiet=0.5)
     for person in people:
         replies = [c["text"] for c in api.calls_of("sendMessage") if c["chat_id"] == person.id]
-        assert replies.count(texts.SLOW_DOWN.zh) == 1
+        assert sum(r.startswith("提问太频繁") for r in replies) == 1
         assert len(replies) == rate + 1
         assert texts.ERROR.zh not in replies
 

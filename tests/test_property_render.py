@@ -12,8 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from telegram import InlineKeyboardMarkup
 
+from bot.ui import answer as answers
 from bot.ui import keyboards, render
+from bot.ui.answer import AnswerView
 from bot.ui.html import esc
+from bot.ui.marks import Marker, marker
 from bot.ui.pages import paginate
 from conftest import ALICE, RunningBot
 from index import Hit, Outline, OutlineNode, ParagraphView, SearchIndex, SearchResult, SpeechInfo
@@ -133,10 +136,12 @@ NODES = st.recursive(
 @EXAMPLES
 @given(result=results(), query_id=IDS)
 def test_answers_are_valid_telegram_html_for_any_text(result: SearchResult, query_id: int) -> None:
-    assert_sendable(render.answer(result))
+    names = {h.speech_id: h.speech_title for h in result.hits}
+    view = AnswerView(names, Marker(result.query))
+    assert_sendable(answers.answer(result, view))
     assert_buttons(keyboards.answer(result, query_id))
     for hit in result.hits:  # the inline-mode article
-        assert_sendable(render.passage(hit, 900))
+        assert_sendable(answers.passage(hit, view, 900))
 
 
 @EXAMPLES
@@ -151,14 +156,19 @@ def test_nothing_found_is_valid_telegram_html_for_any_question(
 @given(data=st.data())
 def test_full_text_context_and_sections_are_valid_for_any_text(data: st.DataObject) -> None:
     found = views(data.draw)
-    assert_sendable(render.paragraph(found[0]))
-    centre = data.draw(st.sampled_from(found)).paragraph_id
-    assert_sendable(render.context(found, centre))
+    centre = data.draw(st.sampled_from(found))
+    terms = data.draw(st.lists(TEXT, max_size=3))
+    around = [v for v in found if v != centre]
+    assert_sendable(answers.paragraph(centre, around, {}, Marker(), terms, total=len(found)))
+    assert_buttons(keyboards.paragraph(centre, data.draw(IDS), data.draw(IDS)))
     pages = paginate(found)
     page = data.draw(st.integers(0, len(pages) - 1))
     title = data.draw(VISIBLE)
     assert_sendable(render.section_text(title, pages[page], page, len(pages)))
-    assert_buttons(keyboards.section_pages(data.draw(IDS), page, len(pages)))
+    neighbours = (data.draw(st.none() | IDS), data.draw(st.none() | IDS))
+    where = (data.draw(IDS), page, len(pages))
+    back = (data.draw(IDS), data.draw(IDS))
+    assert_buttons(keyboards.section(where, neighbours, data.draw(IDS), back=back))
 
 
 @EXAMPLES
@@ -183,12 +193,13 @@ async def test_search_answers_any_text_without_crashing(index: SearchIndex, quer
     if not result.relevant:
         assert_sendable(render.nothing_found(result.query, result.reason))
         return
-    assert_sendable(render.answer(result))
+    marks = marker(query, index.snapshot.tokenizer)
+    assert_sendable(answers.answer(result, AnswerView({}, marks)))
     hit = result.hits[0]
     view = await index.paragraph(hit.paragraph_id)
     assert view is not None
-    assert_sendable(render.paragraph(view))
-    assert_sendable(render.context(await index.context(hit.paragraph_id), hit.paragraph_id))
+    around = [v for v in await index.context(hit.paragraph_id) if v != view]
+    assert_sendable(answers.paragraph(view, around, {}, marks, result.terms, total=10))
 
 
 async def test_question_with_lone_surrogates_and_nul_gets_an_answer(bot: RunningBot) -> None:
@@ -207,7 +218,8 @@ async def test_question_with_markup_and_sql_is_escaped_in_html_and_stored_verbat
     since = bot.api.mark()
     bot.api.send_message(question, user=ALICE)
     answer = await bot.api.wait_for("sendMessage", since=since, timeout=30)
-    assert question in assert_sendable(answer["text"])  # shown as typed, not as markup
+    # shown as typed, not as markup (the head line keeps the first 40 characters)
+    assert question[:39] in assert_sendable(answer["text"])
     state = bot.app.bot_data.state
     stored = await (await state.db.execute("SELECT query FROM bot_queries")).fetchall()
     assert (question,) in stored

@@ -1,4 +1,5 @@
-"""/start, /help (with the admin commands for admins), /about, and unknown commands."""
+"""/start (a greeting), /help (the reference, with the admin commands for admins), /about, and
+unknown commands."""
 
 from __future__ import annotations
 
@@ -6,12 +7,26 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from ..services import Context
-from ..ui import render, texts
+from ..ui import keyboards, render, texts
 from ..ui.replies import english, reply
 
 
+async def on_start(update: Update, context: Context) -> None:
+    """/start: a short greeting with example questions as buttons and the list of speeches;
+    ``/start help`` (the inline results' button) is /help."""
+    if update.effective_message is None:
+        return
+    if context.args:
+        await on_help(update, context)
+        return
+    in_english = english(update)
+    await reply(
+        update.effective_message, texts.START(in_english), reply_markup=keyboards.start(in_english)
+    )
+
+
 async def on_help(update: Update, context: Context) -> None:
-    """/start and /help."""
+    """/help: the reference (with the admin commands for admins)."""
     if update.effective_message is None:
         return
     in_english = english(update)

@@ -14,10 +14,11 @@ from telegram import (
 from index import clean_display
 
 from ..services import Context
-from ..ui import render, texts
+from ..ui import answer, texts
 from ..ui.html import trim
 from ..ui.replies import english
 from .questions import MAX_QUESTION
+from .views import answer_view
 
 #: Passages offered per inline query.
 INLINE_RESULTS = 5
@@ -37,13 +38,14 @@ async def on_inline(update: Update, context: Context) -> None:
         return
     async with context.bot_data.searching:
         result = await context.bot_data.index.search(text, k=INLINE_RESULTS)
+        view = answer_view(context.bot_data.index, text)
         articles = [
             InlineQueryResultArticle(
                 id=uuid4().hex,
                 title=f"{hit.speech_title}",
-                description=trim(hit.text, hit.matched_terms, 90),
+                description=trim(hit.text, view.marks.terms(hit.matched_terms), 90, view.marks.cut),
                 # HTML by the Application's Defaults, like every message.
-                input_message_content=InputTextMessageContent(render.passage(hit, 900)),
+                input_message_content=InputTextMessageContent(answer.passage(hit, view, 900)),
             )
             for hit in (result.hits if result.relevant else ())
         ]

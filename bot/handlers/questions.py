@@ -4,6 +4,7 @@ best passages; the question is stored for its "more results" button and logged f
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 from telegram import InlineKeyboardMarkup, Update
@@ -15,10 +16,21 @@ from ..state import user_hash
 from ..ui import render, texts
 from ..ui.pages import PAGE_SIZE
 from ..ui.replies import english, reply
+from .views import answer_view
 
 log = logging.getLogger("speechbot.questions")
 
 MAX_QUESTION = 500  # characters; longer messages are not questions
+#: A message this long with this many sentences is pasted text, not a question.
+PASTED_CHARS, PASTED_SENTENCES = 100, 3
+_SENTENCE_END = re.compile(r"[。！？；!?;]")
+
+
+def not_a_question(text: str) -> bool:
+    """Over the length limit, or a pasted paragraph (long, several sentences)."""
+    if len(text) > MAX_QUESTION:
+        return True
+    return len(text) > PASTED_CHARS and len(_SENTENCE_END.findall(text)) >= PASTED_SENTENCES
 
 
 async def answer_question(update: Update, context: Context, query: str) -> None:
@@ -27,19 +39,26 @@ async def answer_question(update: Update, context: Context, query: str) -> None:
     if message is None:
         return
     user_id = update.effective_user.id if update.effective_user else 0
+    in_english = english(update)
     # Controls and lone surrogates can be neither stored (SQLite needs UTF-8) nor shown.
     query = clean_display(query)
-    if len(query) > MAX_QUESTION:
-        await reply(message, texts.TOO_LONG(english(update), limit=MAX_QUESTION))
+    if not_a_question(query):  # a short hint; the text is never echoed
+        example = texts.EXAMPLE_QUESTIONS[0]
+        hint = texts.LONG_QUESTION(in_english, n=len(query), limit=MAX_QUESTION, example=example)
+        await reply(message, hint)
         return
     if not services.limits.allow(user_id):
         if services.limits.should_warn(user_id):
-            await reply(message, texts.SLOW_DOWN(english(update)))
+            seconds = services.limits.retry_after(user_id)
+            limit = services.limits.per_minute
+            await reply(message, texts.SLOW_DOWN_UNTIL(in_english, limit=limit, seconds=seconds))
         return
     started = time.perf_counter()
     async with services.searching:  # see Services.searching
         result = await services.index.search(query, k=PAGE_SIZE)
-        text, markup = await search_reply(services, result, english=english(update))
+        text, markup = await search_reply(
+            services, result, english=in_english, chat_id=message.chat_id
+        )
     await reply(message, text, reply_markup=markup)
     latency = (time.perf_counter() - started) * 1000
     await services.state.log_question(
@@ -57,13 +76,19 @@ async def answer_question(update: Update, context: Context, query: str) -> None:
 
 
 async def search_reply(
-    services: Services, result: SearchResult, *, english: bool, query_id: int | None = None
+    services: Services,
+    result: SearchResult,
+    *,
+    english: bool,
+    query_id: int | None = None,
+    chat_id: int | None = None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The reply to a result: the question is stored first (unless ``query_id`` says where it
-    already is), so that its paging buttons work after a restart; rendering writes nothing."""
+    """The reply to a result: the question is stored first for ``chat_id`` (unless ``query_id``
+    says where it already is), so that its buttons work after a restart, in that chat only."""
     if result.relevant and query_id is None:
-        query_id = await services.state.remember_query(result.query, result.speech)
-    return render.result_reply(result, query_id, english=english)
+        query_id = await services.state.remember_query(result.query, result.speech, chat_id)
+    view = answer_view(services.index, result.query)
+    return render.result_reply(result, query_id, view, english=english)
 
 
 async def on_text(update: Update, context: Context) -> None:

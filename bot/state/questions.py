@@ -21,7 +21,8 @@ CREATE TABLE IF NOT EXISTS bot_queries (
     id         INTEGER PRIMARY KEY,
     query      TEXT NOT NULL,
     speech     INTEGER,
-    created_at REAL NOT NULL
+    created_at REAL NOT NULL,
+    chat_id    INTEGER              -- the chat that asked: only its buttons may page the results
 );
 CREATE TABLE IF NOT EXISTS bot_questions (
     id         INTEGER PRIMARY KEY,
@@ -52,6 +53,7 @@ class StoredQuery:
     id: int
     query: str
     speech: int | None
+    chat_id: int | None = None  # the chat whose answer it was
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +87,19 @@ class BotState:
             # A power cut may lose the last questions logged, never the database.
             await self._db.execute("PRAGMA synchronous = NORMAL")
             await self._db.executescript(_SCHEMA)
+            await self._add_chat_column()
             cutoff = time.time() - QUERY_RETENTION_DAYS * 86400
             await self._db.execute("DELETE FROM bot_queries WHERE created_at < ?", (cutoff,))
             await self._db.commit()
         except aiosqlite.Error as exc:
             await self._failed_write("open the bot's tables", exc)
+
+    async def _add_chat_column(self) -> None:
+        """Databases made before paging state belonged to a chat get the column (rows without
+        a chat are refused like stale buttons)."""
+        columns = await (await self.db.execute("PRAGMA table_info(bot_queries)")).fetchall()
+        if "chat_id" not in {str(c[1]) for c in columns}:
+            await self.db.execute("ALTER TABLE bot_queries ADD COLUMN chat_id INTEGER")
 
     async def shutdown(self) -> None:
         """Close the database."""
@@ -110,13 +120,15 @@ class BotState:
         with contextlib.suppress(aiosqlite.Error):
             await self.db.rollback()
 
-    async def remember_query(self, query: str, speech: int | None) -> int | None:
-        """Store a question so its 'more results' button works after a restart; None when the
-        database cannot be written."""
+    async def remember_query(
+        self, query: str, speech: int | None, chat_id: int | None = None
+    ) -> int | None:
+        """Store a question so its 'more results' button works after a restart, for the chat
+        that asked; None when the database cannot be written."""
         try:
             cur = await self.db.execute(
-                "INSERT INTO bot_queries (query, speech, created_at) VALUES (?, ?, ?)",
-                (query, speech, time.time()),
+                "INSERT INTO bot_queries (query, speech, created_at, chat_id) VALUES (?, ?, ?, ?)",
+                (query, speech, time.time(), chat_id),
             )
             await self.db.commit()
         except aiosqlite.Error as exc:
@@ -124,14 +136,21 @@ class BotState:
             return None
         return int(cur.lastrowid or 0)
 
-    async def query(self, query_id: int) -> StoredQuery | None:
-        """A stored question by id."""
-        row = await (
-            await self.db.execute(
-                "SELECT id, query, speech FROM bot_queries WHERE id = ?", (query_id,)
-            )
-        ).fetchone()
-        return None if row is None else StoredQuery(int(row[0]), str(row[1]), row[2])
+    async def query(self, query_id: int, chat_id: int | None = None) -> StoredQuery | None:
+        """A stored question by id; with ``chat_id``, only if that chat asked it (another chat's
+        id is refused like a stale button)."""
+        try:
+            row = await (
+                await self.db.execute(
+                    "SELECT id, query, speech, chat_id FROM bot_queries WHERE id = ?", (query_id,)
+                )
+            ).fetchone()
+        except aiosqlite.Error as exc:  # a read-only database of an older layout
+            log.info("no stored question %d: %s", query_id, exc)
+            return None
+        if row is None or (chat_id is not None and row[3] != chat_id):
+            return None
+        return StoredQuery(int(row[0]), str(row[1]), row[2], row[3])
 
     async def log_question(
         self, user_id: int, chat_type: str, query: str, latency_ms: float, hits: int, relevant: bool

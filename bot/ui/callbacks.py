@@ -1,8 +1,15 @@
-"""Compact ``callback_data`` for inline buttons (Telegram allows at most 64 bytes)."""
+"""Compact ``callback_data`` for inline buttons (Telegram allows at most 64 bytes).
+
+Buttons that lead back to an answer carry its stored question (``query_id``, 0 for none) and
+the page it was on (``offset``). Trailing fields have defaults, so data written by an older
+version (``o:5``, ``s:12:0``) still decodes.
+"""
 
 from __future__ import annotations
 
 from typing import NamedTuple
+
+from index import parse_number
 
 MAX_CALLBACK_BYTES = 64
 
@@ -20,22 +27,32 @@ class More(NamedTuple):
     offset: int
 
 
+class Passage(NamedTuple):
+    """A paragraph in full with its neighbours, reached from an answer (or from another one)."""
+
+    query_id: int
+    offset: int
+    paragraph_id: int
+
+
 class Full(NamedTuple):
-    """The whole paragraph."""
+    """The whole paragraph (buttons of older answers; shown as a Passage)."""
 
     paragraph_id: int
 
 
 class Context(NamedTuple):
-    """A paragraph with its neighbours."""
+    """A paragraph with its neighbours (buttons of older answers; shown as a Passage)."""
 
     paragraph_id: int
 
 
 class OutlineOf(NamedTuple):
-    """A speech's outline."""
+    """A speech's outline (0: the list of speeches)."""
 
     speech: int
+    query_id: int = 0
+    offset: int = 0
 
 
 class SpeechesPage(NamedTuple):
@@ -49,6 +66,14 @@ class SectionPage(NamedTuple):
 
     section_id: int
     page: int
+    query_id: int = 0
+    offset: int = 0
+
+
+class Example(NamedTuple):
+    """One of /start's example questions, by its place in the catalogue."""
+
+    number: int
 
 
 class Admin(NamedTuple):
@@ -58,15 +83,17 @@ class Admin(NamedTuple):
     arg: str
 
 
-Action = More | Full | Context | OutlineOf | SpeechesPage | SectionPage | Admin
+Action = More | Passage | Full | Context | OutlineOf | SpeechesPage | SectionPage | Example | Admin
 
 _PREFIX: dict[type, str] = {
     More: "m",
+    Passage: "p",
     Full: "f",
     Context: "c",
     OutlineOf: "o",
     SpeechesPage: "l",
     SectionPage: "s",
+    Example: "x",
     Admin: "a",
 }
 _TYPES = {prefix: kind for kind, prefix in _PREFIX.items()}
@@ -81,19 +108,22 @@ def encode(action: Action) -> str:
 
 
 def decode(data: str | None) -> Action | None:
-    """The action in ``callback_data``, or None for anything malformed (forged or outdated)."""
+    """The action in ``callback_data``, or None for anything malformed: empty, too long, an
+    unknown prefix, a wrong number of fields, or a field that is not a number SQLite can hold
+    (``index.parse_number``, i.e. ``index.text.numbers``: no sign, at most 2^63 - 1)."""
     if not data or len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
         return None
     prefix, *parts = data.split(":")
     kind = _TYPES.get(prefix)
     if kind is None:
         return None
-    try:
-        if kind is Admin:
-            return Admin(parts[0], ":".join(parts[1:])) if parts and parts[0].isalpha() else None
-        values = [int(p) for p in parts]
-        if any(v < 0 for v in values):
-            return None
-        return kind(*values)  # type: ignore[no-any-return]
-    except (ValueError, TypeError):
+    if kind is Admin:
+        return Admin(parts[0], ":".join(parts[1:])) if parts and parts[0].isalpha() else None
+    fields: tuple[str, ...] = kind._fields  # type: ignore[attr-defined]
+    required = len(fields) - len(kind._field_defaults)  # type: ignore[attr-defined]
+    if not required <= len(parts) <= len(fields):
         return None
+    values = [parse_number(p) for p in parts]
+    if any(v is None for v in values):
+        return None
+    return kind(*values)  # type: ignore[no-any-return]

@@ -7,12 +7,14 @@ import html
 import re
 from collections.abc import Sequence
 
-from index import highlight_spans
+from index import Cut, highlight_spans
 
 #: Telegram's limit on a message's text after entity parsing.
 MAX_MESSAGE = 4096
 #: Characters of passage text shown per hit in an answer before trimming with "…".
 PASSAGE_BUDGET = 320
+#: Characters of passage text per hit in an answer-first reply (bot/ui/answer.py).
+SHORT_PASSAGE = 150
 ELLIPSIS = "…"
 
 # What cannot be sent at all: C0 controls other than tab and line breaks (NUL among them), and
@@ -28,10 +30,11 @@ def esc(text: str) -> str:
     return html.escape(_SURROGATES.sub("\ufffd", _CONTROLS.sub("", text)), quote=True)
 
 
-def emphasize(text: str, terms: Sequence[str]) -> str:
-    """Escaped ``text`` with matched terms in ``<b>``; tags never split a character or an entity."""
+def emphasize(text: str, terms: Sequence[str], cut: Cut | None = None) -> str:
+    """Escaped ``text`` with matched terms in ``<b>`` (whole words where ``cut`` tells them);
+    tags never split a character or an entity."""
     out, last = [], 0
-    for start, end in highlight_spans(text, terms):
+    for start, end in highlight_spans(text, terms, cut):
         out += [esc(text[last:start]), "<b>", esc(text[start:end]), "</b>"]
         last = end
     out.append(esc(text[last:]))
@@ -44,15 +47,22 @@ def short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
 
 
+def sentences(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence of ``text`` (ending at 。！？； or the end)."""
+    return _sentences(text)
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.end() > m.start()]
 
 
-def trim(text: str, terms: Sequence[str], budget: int = PASSAGE_BUDGET) -> str:
+def trim(
+    text: str, terms: Sequence[str], budget: int = PASSAGE_BUDGET, cut: Cut | None = None
+) -> str:
     """Cut ``text`` to about ``budget`` characters around its best-matching sentences."""
     if len(text) <= budget:
         return text
-    spans = highlight_spans(text, terms)
+    spans = highlight_spans(text, terms, cut)
     sentences = _sentences(text) or [(0, len(text))]
     counts = _matches_per_sentence(sentences, spans)
     lo, hi = _grow(sentences, counts, budget)

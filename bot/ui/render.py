@@ -13,7 +13,6 @@ from telegram import InlineKeyboardMarkup
 
 from index import (
     DenseStatus,
-    Hit,
     IndexInfo,
     Outline,
     OutlineNode,
@@ -23,60 +22,34 @@ from index import (
 )
 
 from . import keyboards, texts
-from .html import (
-    ELLIPSIS,
-    MAX_MESSAGE,
-    PASSAGE_BUDGET,
-    emphasize,
-    esc,
-    fit,
-    short,
-    trim,
-    visible_length,
-)
+from .answer import AnswerView, answer
+from .html import esc, fit, short
+from .keyboards import Row
 from .pages import SPEECHES_PER_PAGE, speech_pages
 
 #: Characters of a speech or section title shown in an answer (real ones are far shorter).
 TITLE_BUDGET = 120
 
 
-def passage(hit: Hit, budget: int = PASSAGE_BUDGET) -> str:
-    """One hit: speech title, section path, trimmed text with matched terms in bold."""
-    body = emphasize(trim(hit.text, hit.matched_terms, budget), hit.matched_terms)
-    title, section = esc(short(hit.speech_title, TITLE_BUDGET)), esc(short(hit.section, 200))
-    return f"<b>{hit.rank}. {title}</b>\n<i>{section}</i>\n{body}"
-
-
-def answer(result: SearchResult, budget: int = PASSAGE_BUDGET, *, english: bool = False) -> str:
-    """A reply with the result's passages, kept within Telegram's limit."""
-    while True:
-        head = f"🔎 {esc(short(result.query, 60))}"
-        if result.section:
-            head += texts.ANSWER_SECTION(english, section=esc(short(result.section, TITLE_BUDGET)))
-        if result.tentative:
-            head += texts.ANSWER_TENTATIVE(english)
-        first, last = result.offset + 1, result.offset + len(result.hits)
-        pages = texts.ANSWER_RANGE(english, first=first, last=last, total=result.total)
-        text = "\n\n".join([head, *(passage(h, budget) for h in result.hits), pages])
-        if visible_length(text) <= MAX_MESSAGE:
-            return text
-        if budget <= 60:  # only absurd titles are left this long: cut, keeping tags whole
-            return fit(text)
-        budget = budget * 2 // 3
-
-
 def nothing_found(query: str, reason: str, *, english: bool = False) -> str:
-    """The plain 'nothing relevant' reply with suggestions."""
-    return texts.NOTHING_FOUND(english, query=esc(short(query, 80)))
+    """The plain 'nothing relevant' reply with suggestions (the question cut short, not echoed)."""
+    return texts.NOTHING_FOUND(english, query=esc(short(query, 40)))
 
 
 def result_reply(
-    result: SearchResult, query_id: int | None, *, english: bool = False
+    result: SearchResult,
+    query_id: int | None,
+    view: AnswerView | None = None,
+    *,
+    english: bool = False,
+    extra_rows: Sequence[Row] = (),
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The reply text and buttons for a search result; paging buttons need a stored question."""
+    """The reply text and buttons for a search result; paging buttons need a stored question.
+    ``extra_rows``: keyboard rows added under the passages' and paging rows."""
     if not result.relevant:
         return nothing_found(result.query, result.reason, english=english), None
-    return answer(result, english=english), keyboards.answer(result, query_id)
+    text = answer(result, view or AnswerView(), english=english)
+    return text, keyboards.answer(result, query_id, english, extra_rows)
 
 
 def about(info: IndexInfo, semantic: DenseStatus | None = None, *, english: bool = False) -> str:
@@ -146,29 +119,6 @@ def outline(tree: Outline, *, english: bool = False) -> str:
     for node in tree.sections:
         walk(node, 0)
     return fit("\n".join(lines))
-
-
-def paragraph(view: ParagraphView, *, english: bool = False) -> str:
-    """A whole paragraph with its source."""
-    head = f"<b>{esc(view.speech_title)}</b>\n<i>{esc(view.section)}</i>"
-    return fit(f"{head}\n\n{esc(view.text)}", suffix=texts.FULL_TEXT(english))
-
-
-def context(views: Sequence[ParagraphView], centre_id: int, *, english: bool = False) -> str:
-    """A paragraph between its neighbours; the centre one marked."""
-    if not views:
-        return texts.CONTEXT_GONE(english)
-    head = f"<b>{esc(views[0].speech_title)}</b>"
-    budget = max(200, (MAX_MESSAGE - 200) // len(views))
-    parts = []
-    for v in views:
-        text = esc(v.text if len(v.text) <= budget else v.text[:budget] + ELLIPSIS)
-        marker = "▶ " if v.paragraph_id == centre_id else ""
-        parts.append(
-            f"<i>{esc(v.section)}</i>\n{marker}{'<b>' if marker else ''}{text}"
-            f"{'</b>' if marker else ''}"
-        )
-    return fit(head + "\n\n" + "\n\n".join(parts))
 
 
 def section_text(

@@ -45,15 +45,19 @@ async def build(
     live: Snapshot | None,
     options: BuildOptions,
     progress: Progress | None = None,
+    *,
+    force: bool = False,
 ) -> tuple[BuildReport, Snapshot | None]:
     """Build a new generation from ``corpus_dir``; return its report and snapshot.
 
-    The snapshot is None when the corpus equals the live index (nothing to swap).
+    The snapshot is None when the corpus equals the live index (nothing to swap) and ``force``
+    is not set.
     """
     started = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
     read = await _read(corpus_dir, options, report)
-    if live is not None and live.fingerprint == read.fingerprint and live.options == options:
+    same = live is not None and live.fingerprint == read.fingerprint and live.options == options
+    if same and live is not None and not force:
         log.info("corpus unchanged since generation %d", live.generation)
         return _unchanged(live, read.load, read.skipped, started), None
 

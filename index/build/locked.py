@@ -26,17 +26,19 @@ async def build_locked(
     options: BuildOptions,
     progress: Progress | None,
     mark_damaged: Callable[[BaseException], None],
+    *,
+    force: bool = False,
 ) -> tuple[BuildReport, Snapshot | None]:
     """``build`` while holding the reindex lock of ``db_path`` (ReindexBusy when another process
     holds it). ``catch_up`` first loads a generation another process swapped in meanwhile and
-    returns the live one, which the build starts from."""
+    returns the live one, which the build starts from; ``force`` builds even an unchanged corpus."""
     lock = ReindexLock(db_path)
     try:
         await asyncio.to_thread(lock.acquire)
     except OSError as exc:
         raise BuildError(f"cannot take the reindex lock {lock.path}: {exc}") from exc
     try:
-        return await build(db, folder, await catch_up(), options, progress)
+        return await build(db, folder, await catch_up(), options, progress, force=force)
     except (OSError, aiosqlite.Error) as exc:
         if is_damage(exc):
             mark_damaged(exc)

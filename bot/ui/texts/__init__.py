@@ -1,15 +1,16 @@
 """The catalogue: every string the bot shows on Telegram, in Chinese and English.
 
 Change a reply's wording here and nowhere else. Each entry is a :class:`Text` (``zh``, ``en``):
-``texts.NOT_ADMIN(english)`` gives the string in the reader's language, ``texts.TOO_LONG(english,
-limit=500)`` fills in a template. Chinese is what everyone sees unless their Telegram
-``language_code`` starts with ``en`` (``is_english``). Button labels are Chinese for everyone,
-as the English help names them. Log messages are not user-facing and stay in the code, in English.
+``texts.NOT_ADMIN(english)`` gives the string in the reader's language,
+``texts.PASSAGE_POSITION(english, n=3, total=7)`` fills in a template. Chinese is what everyone
+sees unless their Telegram ``language_code`` starts with ``en`` (``is_english``); button labels
+too (only the admin prompts' 确认/取消 stay Chinese). Log messages are not user-facing and stay in the code, in English.
 
 One catalogue, filed by who reads it; every entry is available here as ``texts.NAME``:
 
 * ``chat.py``: everyone: help, the command menu, answers, browsing, refusals and errors;
 * ``admin.py``: /reindex, /stats, /speeches, /remove and the admin buttons;
+* ``replies.py``: answer-first replies, browsing buttons, stale buttons and limits (issue 15);
 * ``corpus.py``: speech files sent by admins (checks, preview, saving) and undone corpus changes.
 """
 
@@ -21,3 +22,4 @@ from .base import said as said
 from .base import say as say
 from .chat import *
 from .corpus import *
+from .replies import *

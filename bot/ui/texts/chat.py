@@ -13,7 +13,7 @@ HELP = Text(
 直接发送问题，例如：<i>如何发挥基层党组织战斗堡垒作用？</i>
 我会回复最相关的三段讲话原文，并注明出自哪篇讲话、哪一部分。
 
-按钮：<b>全文</b> 查看整段，<b>上下文</b> 查看前后段落，<b>大纲</b> 查看讲话结构，<b>更多结果</b> 翻页。
+按钮：点 <b>1 2 3</b> 查看该段全文（可看上一段、下一段、大纲，再返回结果），<b>更多结果</b> 翻页。
 
 命令：
 /search 问题 — 搜索（与直接发送相同）
@@ -26,7 +26,7 @@ HELP = Text(
 Send a question (the speeches are in Chinese), e.g. <i>如何发挥基层党组织战斗堡垒作用？</i>
 I reply with the three best-matching passages, each with its speech and section.
 
-Buttons: <b>全文</b> whole paragraph, <b>上下文</b> surrounding paragraphs, <b>大纲</b> the speech's outline, <b>更多结果</b> more results.
+Buttons: tap <b>1 2 3</b> for a passage's whole paragraph (then the previous or next one, the outline, back to the results); <b>More results</b> pages on.
 
 Commands:
 /search question — search (same as sending the question)
@@ -91,15 +91,8 @@ SEARCH_USAGE = Text(
 UNKNOWN = Text(
     "没有这个命令。发送 /help 查看可用命令。", "Unknown command. Send /help to see what I can do."
 )
-SLOW_DOWN = Text(
-    "提问太频繁了，请稍等一分钟再问。", "You are asking very fast; please wait a minute."
-)
 ERROR = Text(
     "抱歉，处理时出了点问题，请稍后再试。", "Sorry, something went wrong. Please try again later."
-)
-TOO_LONG = Text(
-    "问题太长了（超过 {limit} 字），请精简后再问。",
-    "That question is too long (over {limit} characters); please shorten it.",
 )
 NOT_ADMIN = Text("抱歉，此操作仅限管理员使用。", "Sorry, only administrators can do that.")
 
@@ -110,7 +103,6 @@ ANSWER_TENTATIVE = Text(
     "\n没有找到直接回答，以下段落可能相关：",
     "\nNo passage answers this directly; these may be related:",
 )
-ANSWER_RANGE = Text("第 {first}–{last} 条，共 {total} 条", "Results {first}–{last} of {total}")
 NOTHING_FOUND = Text(
     "没有找到与“{query}”相关的内容。\n"
     "可以换个说法、用更具体的词再问，或发送 /outline 浏览讲话目录。",
@@ -157,11 +149,6 @@ NO_SUCH_SPEECH = Text(
     "没有找到讲话“{ref}”。发送 /outline 查看目录。",
     "No speech matches “{ref}”. Send /outline for the list.",
 )
-FULL_TEXT = Text("\n\n（全文）", "\n\n(whole paragraph)")
-CONTEXT_GONE = Text(
-    "找不到这段内容，索引可能已更新，请重新提问。",
-    "That passage is gone; the index may have been updated. Please ask again.",
-)
 SECTION_PAGE = Text("\n\n（第 {page}/{pages} 页）", "\n\n(page {page}/{pages})")
 STALE_BUTTON = Text(
     "这个按钮对应的内容已不存在（索引可能已更新），请重新提问。",
@@ -169,15 +156,8 @@ STALE_BUTTON = Text(
 )
 WAIT_BEFORE_PRESSING = Text("请稍候再点…", "Please wait a moment before pressing again…")
 
-# --- button labels: Chinese for everyone, as the English help names them -------------------------
+# --- labels of the admin prompts' buttons (the admin help names them in Chinese) -----------------
 
-BUTTON_FULL = "{rank} 全文"
-BUTTON_CONTEXT = "{rank} 上下文"
-BUTTON_OUTLINE = "{rank} 大纲"
-BUTTON_PREVIOUS = "◀ 上一页"
-BUTTON_MORE = "更多结果 ▶"
-BUTTON_NEXT = "下一页 ▶"
-BUTTON_SPEECHES = "◀ 讲话目录"
 BUTTON_CONFIRM = "确认"
 BUTTON_REPLACE = "替换"
 BUTTON_CANCEL = "取消"

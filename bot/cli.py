@@ -20,7 +20,7 @@ from index import (
     SearchIndex,
 )
 
-from . import terminal
+from . import logs, terminal
 from .settings import ConfigError, Settings
 
 log = logging.getLogger("speechbot")
@@ -242,6 +242,15 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``speechbot`` console script and ``python -m bot``."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # inside the try: a closed pipe shows here, not at exit
+    except BrokenPipeError:
+        return _stdout_closed()
+    return code
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["eval"]:
         # The evaluation has its own options (see ``speechbot eval --help``).
@@ -271,9 +280,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = logging.DEBUG if args.verbose else getattr(logging, settings.log_level, logging.INFO)
     if args.command != "run" and not args.verbose:
         level = max(level, logging.WARNING)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
-    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
+    logs.configure(level, settings.token, settings.webhook_secret)
     try:
         command: Command = args.func
         return asyncio.run(command(args, settings))
@@ -285,6 +292,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _stdout_closed() -> int:
+    """The reader of stdout went away (``speechbot ask … | head -1``): exit quietly, as
+    ``cat`` does, with the conventional status of SIGPIPE."""
+    # Python flushes stdout again at exit and would complain a second time: point it at devnull.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 141
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import docx
 import pytest
+from test_docx_bombs import lying_bomb
 
 from bot.settings import Settings
 from bot.ui.callbacks import Admin, encode
@@ -186,6 +187,7 @@ def _zip_bomb() -> bytes:
         ("thanks.txt", "谢谢大家！\n".encode(), "text/plain", "没有找到讲话正文", True),
         ("broken.docx", b"not a zip at all", DOCX, "不是有效的 .docx", True),
         ("bomb.docx", _zip_bomb(), DOCX, "too much", True),
+        ("lying-bomb.docx", lying_bomb(), DOCX, "too much", True),  # claims 1 KB, holds 2 GB
     ],
 )
 async def test_bad_files_are_refused_with_a_reason_and_change_nothing(

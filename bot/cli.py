@@ -246,7 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = _main(argv)
         sys.stdout.flush()  # inside the try: a closed pipe shows here, not at exit
     except BrokenPipeError:
-        return _stdout_closed()
+        return terminal.stdout_closed()
     return code
 
 
@@ -292,16 +292,6 @@ def _main(argv: Sequence[str] | None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-
-
-def _stdout_closed() -> int:
-    """The reader of stdout went away (``speechbot ask … | head -1``): exit quietly, as
-    ``cat`` does, with the conventional status of SIGPIPE."""
-    # Python flushes stdout again at exit and would complain a second time: point it at devnull.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
-    return 141
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from .store.health import DatabaseHealth, corpus_fingerprint, inspect_database
 from .store.schema import SCHEMA_VERSION, SchemaError, is_read_only, read_only_uri
 from .text.highlight import highlight_spans
 from .text.normalize import clean_display, normalize
+from .text.numbers import chinese_number, parse_number
 from .text.tokenize import Tokenizer, corpus_terms
 from .types import (
     BuildReport,
@@ -69,6 +70,7 @@ __all__ = [
     "SpeechInfo",
     "Tokenizer",
     "Variant",
+    "chinese_number",
     "clean_display",
     "corpus_fingerprint",
     "corpus_terms",
@@ -76,6 +78,7 @@ __all__ = [
     "inspect_database",
     "is_read_only",
     "normalize",
+    "parse_number",
     "probe_model",
     "read_only_uri",
 ]

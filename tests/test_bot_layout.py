@@ -21,11 +21,12 @@ LOWER = {
     "services": {"settings", "state"},
     "check": {"settings"},
     "terminal": set(),
+    "logs": set(),
     "net": {"check", "services", "settings"},
     "handlers": {"services", "state", "ui"},
     "admin": {"services", "state", "ui"},
     "app": {"admin", "handlers", "net", "services", "settings", "ui"},
-    "cli": {"app", "check", "settings", "terminal"},
+    "cli": {"app", "check", "logs", "settings", "terminal"},
     "__main__": {"cli"},
 }
 IDEOGRAPHS = re.compile(r"[\u4e00-\u9fff]")

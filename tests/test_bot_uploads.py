@@ -227,9 +227,11 @@ async def test_forged_or_foreign_confirm_buttons_do_nothing(
     bot.api.press_button(preview, bot.api.button_data(preview, "确认"), user=ALICE)
     refused = await bot.api.wait_for("answerCallbackQuery", since=since, timeout=20)
     assert "仅限管理员" in refused.get("text", "")
-    bot.api.press_button(preview, encode(Admin("upok", "999")), user=ADMIN, strict=False)
-    stale = await bot.api.wait_for("answerCallbackQuery", since=since, timeout=20)
-    assert "已过期" in stale.get("text", "")
+    for arg in ("999", "²", "99999999999999999999", "-1"):  # none is a pending upload
+        pressed = bot.api.mark()
+        bot.api.press_button(preview, encode(Admin("upok", arg)), user=ADMIN, strict=False)
+        stale = await bot.api.wait_for("answerCallbackQuery", since=pressed, timeout=20)
+        assert "已过期" in stale.get("text", ""), arg
     await bot.api.settle()
     assert not bot.api.calls_of("editMessageText", since=since)
     assert corpus_snapshot(bot.settings.corpus_dir) == before

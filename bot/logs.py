@@ -15,8 +15,8 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-#: Loggers whose arguments may carry Telegram payloads (updates, API parameters, results).
-PAYLOAD_LOGGERS = ("telegram", "httpx", "httpcore", "tornado", "asyncio")
+#: Loggers whose arguments may carry payloads: updates, API parameters and results, SQL values.
+PAYLOAD_LOGGERS = ("telegram", "httpx", "httpcore", "tornado", "asyncio", "aiosqlite")
 #: Loggers an outsider can make write (bad requests, timeouts, accept errors): throttled.
 THROTTLED_LOGGERS = ("bot.net.webhook", "tornado", "asyncio")
 #: One line per kind in this many seconds; the others are counted.

@@ -103,7 +103,7 @@ class Services:
             # Serve the old index meanwhile; the new one is swapped in when ready.
             log.warning("corpus changed since the last build: reindexing in the background")
             self.reindex_task = asyncio.create_task(self._refresh())
-        self._state = BotState(settings.db_path)
+        self._state = BotState(settings.db_path, settings.keep_questions_days)
         await self._state.initialize()
         self._pending = PendingUploads(self._state.db)
         await self._pending.initialize()

@@ -212,9 +212,7 @@ async def test_documents_from_non_admins_are_refused_and_logged(
         call = await _upload(bot, "rural.txt", new_speech.encode(), user=ALICE)
     assert "仅限管理员" in call["text"]
     assert not bot.api.calls_of("getFile", since=since)
-    assert any(
-        "refused" in r.getMessage() and "rural.txt" in r.getMessage() for r in caplog.records
-    )
+    assert any("refused" in r.getMessage() and "'.txt'" in r.getMessage() for r in caplog.records)
     assert corpus_snapshot(bot.settings.corpus_dir) == before
 
 

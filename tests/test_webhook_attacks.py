@@ -43,8 +43,11 @@ def _limit_files() -> None:
 
 
 @contextlib.asynccontextmanager
-async def bot_process(db_path: Path, corpus_dir: Path, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    """``speechbot run`` in webhook mode, its log (stderr) in a file."""
+async def bot_process(
+    db_path: Path, corpus_dir: Path, tmp_path: Path, extra_env: dict[str, str] | None = None
+) -> AsyncIterator[BotProcess]:
+    """``speechbot run`` in webhook mode (``extra_env`` may change that), its log (stderr) in a
+    file; started once the bot has called setWebhook (or, polling, getUpdates)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 4096)), hard))  # attacker
     port = _free_port()
@@ -64,12 +67,14 @@ async def bot_process(db_path: Path, corpus_dir: Path, tmp_path: Path) -> AsyncI
             "SPEECHBOT_LISTEN": f"127.0.0.1:{port}",
             "SPEECHBOT_DENSE": "off",
         }
+        env = {k: v for k, v in (env | (extra_env or {})).items() if v}
         with log.open("wb") as err:
             proc = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "bot", "run", env=env, stderr=err, preexec_fn=_limit_files
             )
         try:
-            await api.wait_for("setWebhook", timeout=60)
+            ready = "setWebhook" if "SPEECHBOT_WEBHOOK_URL" in env else "getUpdates"
+            await api.wait_for(ready, timeout=60, ok=None)
             yield BotProcess(api, f"http://127.0.0.1:{port}", log)
         finally:
             proc.terminate()

@@ -18,7 +18,7 @@ from corpus import CorpusFileError, CorpusFolder, FolderChange, parse_bytes
 from index import SearchIndex, SpeechInfo, normalize, parse_number
 
 from ...services import Context, Services
-from ...state import PendingUpload, user_hash
+from ...state import PendingUpload
 from ...ui import callbacks as cb
 from ...ui import keyboards, render_admin, texts
 from ...ui.html import esc
@@ -62,7 +62,7 @@ async def on_document(update: Update, context: Context) -> None:
     log.info(
         "upload %d from admin=%s: %r (%d bytes) %s",
         upload_id,
-        user_hash(user.id) if user else "-",
+        services.state.pseudonym(user.id) if user else "-",
         name,
         len(data),
         f"replaces {same.source}" if same else "new",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 #: Loggers whose arguments may carry payloads: updates, API parameters and results, SQL values.
@@ -79,22 +79,25 @@ class Throttle(logging.Filter):
     """At most one record per kind (logger, level, message template) per ``window`` seconds
     from ``THROTTLED_LOGGERS``; the next one let through says how many were left out."""
 
-    def __init__(self, window: float = THROTTLE_SECONDS) -> None:
+    def __init__(
+        self, window: float = THROTTLE_SECONDS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         super().__init__()
         self.window = window
+        self.clock = clock
         self._kinds: dict[tuple[str, int, str], _Kind] = {}
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not _under(record.name, THROTTLED_LOGGERS):
             return True
         key = (record.name, record.levelno, str(record.msg)[:200])
-        now = time.monotonic()
+        now = self.clock()
         kind = self._kinds.get(key)
         if kind is not None and now - kind.since < self.window:
             kind.suppressed += 1
             return False
         if kind is not None and kind.suppressed:
-            record.msg = f"{record.msg} (and {kind.suppressed} more like it in the last minute)"
+            record.msg = f"{record.msg} (and {kind.suppressed} more like it since the last one)"
         if len(self._kinds) > 1000:  # kinds are templates, so few; never grow without bound
             self._kinds.clear()
         self._kinds[key] = _Kind(now)

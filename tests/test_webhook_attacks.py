@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import json
+import logging
 import os
 import resource
 import sys
@@ -22,6 +24,7 @@ import yaml
 from test_bot_webhook import HOOK_URL, SECRET, _free_port, _update
 from test_deploy import DEPLOY, unit_entries
 
+from bot.logs import Throttle
 from bot.net.webhook import EXPECTED_NOFILE, FD_RESERVE, MAX_CONNECTIONS
 from conftest import ALICE
 from fakebotapi import Chat, FakeBotAPI
@@ -205,3 +208,32 @@ def test_the_unit_and_compose_file_give_the_server_the_files_it_expects() -> Non
     nofile = compose["services"]["speechbot"]["ulimits"]["nofile"]
     assert nofile == {"soft": EXPECTED_NOFILE, "hard": EXPECTED_NOFILE}
     assert MAX_CONNECTIONS + FD_RESERVE <= EXPECTED_NOFILE
+
+
+def test_repeated_lines_come_once_a_minute_with_a_count() -> None:
+    now = [1000.0]
+    throttle = Throttle(clock=lambda: now[0])
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.addFilter(throttle)
+    noisy = logging.getLogger("bot.net.webhook.test")
+    noisy.addHandler(handler)
+    noisy.propagate = False
+    try:
+        for i in range(10_000):
+            noisy.warning("request from %s refused", f"10.0.0.{i % 250}")
+            now[0] += 0.005  # 10,000 lines in 50 s
+        now[0] += 11
+        noisy.warning("request from %s refused", "10.0.0.1")
+        logging.getLogger("bot.other").addHandler(handler)  # other loggers are not throttled
+        for _ in range(3):
+            logging.getLogger("bot.other").warning("reindex failed")
+    finally:
+        noisy.removeHandler(handler)
+        logging.getLogger("bot.other").removeHandler(handler)
+    lines = out.getvalue().splitlines()
+    assert lines[:2] == [
+        "request from 10.0.0.0 refused",
+        "request from 10.0.0.1 refused (and 9999 more like it since the last one)",
+    ]
+    assert lines[2:] == ["reindex failed"] * 3

@@ -18,10 +18,13 @@ from pathlib import Path
 
 import docx
 import pytest
+from test_webhook_attacks import bot_process
 
+from conftest import ADMIN, ALICE
 from corpus import CorpusFileError, parse_bytes
 
 MB = 1024 * 1024
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 TITLE = "在全区基层党建工作会议上的讲话"
 
@@ -123,31 +126,36 @@ def deep_bomb() -> bytes:
 
 
 def largest_accepted() -> bytes:
-    """A speech of 38,000 formatted paragraphs: 7 MB of XML, 270,000 elements."""
+    """A speech of 22,400 formatted paragraphs: 4.5 MB of XML, 157,000 elements (and python-docx's
+    template's 18,000 in its styles)."""
     para = (
         '<w:p><w:pPr><w:jc w:val="both"/></w:pPr><w:r><w:rPr><w:rFonts w:hint="eastAsia"/>'
         "</w:rPr><w:t>我们要坚持党的全面领导，推动基层党组织建设不断加强。</w:t></w:r></w:p>"
     ).encode()
     title = f"<w:p><w:r><w:t>{TITLE}</w:t></w:r></w:p>".encode()
-    n = 7 * MB // len(para)
+    n = 9 * MB // 2 // len(para)
     return _honest_xml(
         f"<w:document {W}><w:body>".encode() + title + para * n + b"</w:body></w:document>"
     )
 
 
 _MEASURE = """
-import json, resource, sys, time
+import json, sys, time
+from pathlib import Path
 from corpus import CorpusFileError, parse_bytes
+def mb(field):
+    status = Path("/proc/self/status").read_text().splitlines()
+    return int(next(ln for ln in status if ln.startswith(field)).split()[1]) / 1024
 data = open(sys.argv[1], "rb").read()
 parse_bytes(open(sys.argv[2], "rb").read(), "small.docx")  # imports and lxml warmed up
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+Path("/proc/self/clear_refs").write_text("5")  # the peak (VmHWM) starts again from now
+before = mb("VmRSS:")
 started = time.monotonic()
 try:
     outcome = "parsed %d paragraphs" % len(parse_bytes(data, "upload.docx").paragraphs)
 except CorpusFileError as exc:
     outcome = "refused: " + exc.reason
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"outcome": outcome, "peak_mb": (after - before) / 1024,
+print(json.dumps({"outcome": outcome, "peak_mb": mb("VmHWM:") - before,
                   "seconds": time.monotonic() - started}))
 """
 
@@ -210,3 +218,37 @@ def test_a_lying_entry_is_refused_at_the_limit_whatever_it_claims() -> None:
 def test_a_normal_docx_still_reads(tmp_path: Path) -> None:
     speech = parse_bytes(_package(_template_document()), "talk.docx")
     assert speech.title == TITLE
+
+
+def _reset_peak(pid: int) -> float:
+    """Start the process's peak (VmHWM) again from now; its resident memory now, in MB."""
+    Path(f"/proc/{pid}/clear_refs").write_text("5")
+    return _memory_mb(pid, "VmRSS:")
+
+
+def _memory_mb(pid: int, field: str) -> float:
+    """VmRSS (resident now) or VmHWM (peak since the last reset) of a process, in MB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    (line,) = [ln for ln in status.splitlines() if ln.startswith(field)]
+    return int(line.split()[1]) / 1024
+
+
+async def test_the_running_bot_takes_bombs_and_the_largest_docx_within_100_mb_of_normal(
+    db_path: Path, corpus_dir: Path, tmp_path: Path
+) -> None:
+    polling = {"SPEECHBOT_WEBHOOK_URL": "", "SPEECHBOT_WEBHOOK_SECRET": ""}
+    admins = {"SPEECHBOT_ADMINS": str(ADMIN.id)}
+    async with bot_process(db_path, corpus_dir, tmp_path, polling | admins) as bot:
+        since = bot.api.mark()
+        bot.api.send_message("如何发挥基层党组织战斗堡垒作用", user=ALICE)  # normal use first
+        await bot.api.wait_for("sendMessage", since=since, timeout=30)
+        normal = _reset_peak(bot.pid)
+        replies = []
+        for bomb in (lying_bomb, honest_bomb, empty_paragraphs_bomb, largest_accepted):
+            since = bot.api.mark()
+            bot.api.send_document(f"{bomb.__name__}.docx", bomb(), DOCX, user=ADMIN)
+            replies.append((await bot.api.wait_for("sendMessage", since=since, timeout=60))["text"])
+        peak = _memory_mb(bot.pid, "VmHWM:")
+    assert all("没有任何改动" in text for text in replies[:3]), replies
+    assert "确认" in str(replies[3]) or TITLE in replies[3], replies[3]
+    assert peak - normal <= 100, (normal, peak)

@@ -39,6 +39,7 @@ class BotProcess:
     api: FakeBotAPI
     root: str
     log: Path
+    pid: int
 
 
 def _limit_files() -> None:
@@ -78,7 +79,7 @@ async def bot_process(
         try:
             ready = "setWebhook" if "SPEECHBOT_WEBHOOK_URL" in env else "getUpdates"
             await api.wait_for(ready, timeout=60, ok=None)
-            yield BotProcess(api, f"http://127.0.0.1:{port}", log)
+            yield BotProcess(api, f"http://127.0.0.1:{port}", log, proc.pid)
         finally:
             proc.terminate()
             await asyncio.wait_for(proc.wait(), 30)

@@ -112,6 +112,17 @@ async def _half_sent(port: int) -> list[asyncio.StreamWriter]:
     return writers
 
 
+async def _half_sent_alone(port: int) -> float:
+    """One more half-sent request, after the others: seconds until the server closes it."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"POST /speechbot/hook HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    started = time.monotonic()
+    with contextlib.suppress(ConnectionError, OSError, TimeoutError):
+        await asyncio.wait_for(reader.read(1000), 60)
+    writer.close()
+    return time.monotonic() - started
+
+
 async def _slow_body(port: int) -> float:
     """Send a whole header and then the body at one byte a second; seconds until closed."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -156,9 +167,10 @@ async def test_slow_bodies_half_headers_and_malformed_updates_leave_the_bot_serv
         until = time.monotonic() + 16
         healthz = asyncio.create_task(_healthz_answers(bot.root, until, failures))
         writers = await _half_sent(port)
+        late = asyncio.create_task(_half_sent_alone(port))
         slow = asyncio.create_task(_slow_body(port))
         statuses = await _malformed(bot.root, rounds=50)
-        slow_seconds = await slow
+        slow_seconds, late_seconds = await slow, await late
         answered = await healthz
         for writer in writers:
             writer.close()
@@ -175,7 +187,8 @@ async def test_slow_bodies_half_headers_and_malformed_updates_leave_the_bot_serv
     assert not failures, failures[:5]
     assert answered >= 30
     assert set(statuses) == {400}
-    assert slow_seconds < 15  # closed at the body timeout (10 s), not after 60 s
+    assert 9 < slow_seconds < 15  # closed at the body timeout (10 s), not after 60 s
+    assert 9 < late_seconds < 15  # closed at the header timeout (10 s), not evicted
     assert bot.log.stat().st_size < 1_000_000
     assert "Too many open files" not in log and "Traceback" not in log
     assert log.count("not an update with an integer id") <= 3  # one a minute, with a count

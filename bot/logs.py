@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 #: Loggers whose arguments may carry payloads: updates, API parameters and results, SQL values.
@@ -47,9 +47,14 @@ class Redact(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.args and _under(record.name, PAYLOAD_LOGGERS):
-            args = record.args if isinstance(record.args, tuple) else (record.args,)
-            record.args = tuple(_plain(a) for a in args)
-        message = record.getMessage()
+            if isinstance(record.args, Mapping):
+                record.args = {k: _plain(v) for k, v in record.args.items()}
+            else:
+                record.args = tuple(_plain(a) for a in record.args)
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # arguments that do not fit the template: the template
+            message = str(record.msg)
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         for secret in self.secrets:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
+import logging
 import sqlite3
 import time
 from pathlib import Path
@@ -14,6 +16,7 @@ import pytest
 from test_bot_webhook import SECRET
 from test_webhook_attacks import TOKEN, bot_process
 
+from bot import logs
 from bot.settings import ConfigError, Settings
 from bot.state import BotState
 from conftest import ADMIN, ALICE, BOB_EN, RunningBot
@@ -160,3 +163,30 @@ async def test_stats_shows_only_unanswered_questions_several_people_asked_with_w
     text = (await bot.api.wait_for("sendMessage", since=since, timeout=20))["text"]
     listed = [line for line in text.splitlines() if line.endswith("次）")]
     assert listed == [f"1. {shared}（2 次）"], text
+
+
+def test_redaction_keeps_what_happened_and_drops_payloads_and_secrets() -> None:
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setLevel(logging.DEBUG)
+    logs.install([handler], TOKEN, SECRET)
+    ptb, ours = logging.getLogger("telegram.ext.ExtBot"), logging.getLogger("bot.privacy_test")
+    for logger in (ptb, ours):
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+    try:
+        ptb.debug("Calling `%s` with `%s`", "setWebhook", {"secret_token": SECRET, "q": QUESTION})
+        ptb.debug("Set Bot API URL: %s", f"https://api.telegram.org/bot{TOKEN}")
+        ours.info("token half %s", TOKEN.split(":")[1])
+        try:
+            raise RuntimeError(f"failed: https://api.telegram.org/bot{TOKEN}/getMe")
+        except RuntimeError:
+            ours.exception("the call failed")
+    finally:
+        for logger in (ptb, ours):
+            logger.removeHandler(handler)
+    text = out.getvalue()
+    assert "Calling `setWebhook` with `<dict>`" in text
+    assert "Set Bot API URL: https://api.telegram.org/bot[redacted]" in text
+    assert "token half [redacted]" in text and "RuntimeError: failed" in text
+    _assert_private(text)

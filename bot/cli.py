@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from .settings import Settings
 
+from . import logs
 from .cli_args import UsageError, build_parser, check_ask
 
 log = logging.getLogger("speechbot")
@@ -153,6 +154,17 @@ COMMANDS: dict[str, Command] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``speechbot`` console script and ``python -m bot``."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # inside the try: a closed pipe shows here, not at exit
+    except BrokenPipeError:
+        from .terminal import stdout_closed
+
+        return stdout_closed()
+    return code
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["eval"]:
         # The evaluation has its own options (see ``speechbot eval --help``).
@@ -207,9 +219,7 @@ def _run(args: argparse.Namespace) -> int:
     level = logging.DEBUG if args.verbose else getattr(logging, settings.log_level, logging.INFO)
     if args.command != "run" and not args.verbose:
         level = max(level, logging.WARNING)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
-    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
+    logs.configure(level, settings.token, settings.webhook_secret)
     try:
         command: Command = COMMANDS[args.command_name]
         return asyncio.run(command(args, settings))

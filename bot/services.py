@@ -117,7 +117,7 @@ class Services:
         # The file's structure, checked once in the background: a damaged page is found now,
         # not by the first question that needs it.
         self.startup_check = asyncio.create_task(self._quick_check())
-        self._state = BotState(settings.db_path)
+        self._state = BotState(settings.db_path, settings.keep_questions_days)
         await self._state.initialize()
         self._pending = PendingUploads(self._state.db)
         await self._pending.initialize()

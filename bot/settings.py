@@ -47,6 +47,7 @@ class Settings:
     dense: bool = True  # the semantic part (SPEECHBOT_DENSE=off: BM25 alone)
     embed_threads: int = 1  # the embedding model's threads (SPEECHBOT_EMBED_THREADS)
     synonyms: Path | None = SYNONYMS_FILE  # SPEECHBOT_SYNONYMS: another list, or off
+    keep_questions_days: int = 30  # days question text stays in the database; 0: not stored
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -85,6 +86,11 @@ class Settings:
             ),
             dense=_switch("SPEECHBOT_DENSE", get("SPEECHBOT_DENSE"), defaults.dense),
             synonyms=_synonyms(get("SPEECHBOT_SYNONYMS")),
+            keep_questions_days=_days(
+                "SPEECHBOT_KEEP_QUESTIONS_DAYS",
+                get("SPEECHBOT_KEEP_QUESTIONS_DAYS"),
+                defaults.keep_questions_days,
+            ),
             embed_threads=max(
                 1,
                 _int(
@@ -165,6 +171,13 @@ def _variant(value: str | None) -> Variant:
     except ValueError:
         names = ", ".join(v.value for v in Variant)
         raise ConfigError(f"SPEECHBOT_BM25 must be one of {names}, got {value!r}") from None
+
+
+def _days(name: str, value: str | None, default: int) -> int:
+    days = _int(name, value, default)
+    if days < 0:
+        raise ConfigError(f"{name} must be 0 or more days, got {value!r}")
+    return days
 
 
 def _switch(name: str, value: str | None, default: bool) -> bool:

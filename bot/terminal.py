@@ -184,3 +184,13 @@ class ProgressBar:
             )
         self._bar.n = done
         self._bar.refresh()
+
+
+def stdout_closed() -> int:
+    """The reader of stdout went away (``speechbot ask … | head -1``): the exit status of a
+    quiet exit, as ``cat`` makes it (SIGPIPE's 128 + 13)."""
+    # Python flushes stdout again at exit and would complain a second time: point it at devnull.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 141

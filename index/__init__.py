@@ -38,7 +38,7 @@ from .store.health import DatabaseHealth, corpus_fingerprint, inspect_database, 
 from .store.schema import SCHEMA_VERSION, SchemaError, is_read_only, read_only_uri
 from .text.highlight import Cut, display_terms, highlight_spans
 from .text.normalize import clean_display, normalize
-from .text.numbers import parse_number
+from .text.numbers import chinese_number, parse_number
 from .text.tokenize import Tokenizer, corpus_terms
 from .types import (
     BuildReport,
@@ -82,6 +82,7 @@ __all__ = [
     "SpeechInfo",
     "Tokenizer",
     "Variant",
+    "chinese_number",
     "clean_display",
     "corpus_fingerprint",
     "corpus_terms",

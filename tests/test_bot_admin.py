@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.ui.callbacks import Admin, encode
-from conftest import ADMIN, ALICE, RunningBot
+from conftest import ADMIN, ALICE, BOB_EN, RunningBot
 from telegram_html import assert_valid_telegram_html
 
 
@@ -78,6 +78,7 @@ async def test_failed_reindex_keeps_the_old_index_serving(bot: RunningBot) -> No
 
 async def test_stats_for_admin_and_refusal_for_others(bot: RunningBot) -> None:
     await _command(bot, "火锅底料配方是什么", ALICE)
+    await _command(bot, "火锅底料配方是什么", BOB_EN)  # two people asked: shown
     await _command(bot, "党风廉政建设", ALICE)
     call, _ = await _command(bot, "/stats", ADMIN)
     text = assert_valid_telegram_html(call["text"])

@@ -82,7 +82,14 @@ async def test_remove_cancelled_changes_nothing(bot: RunningBot) -> None:
 
 @pytest.mark.parametrize(
     ("command", "expected"),
-    [("/remove", "用法"), ("/remove 第三篇", "用法"), ("/remove 99", "没有第 99 篇")],
+    [
+        ("/remove", "用法"),
+        ("/remove 第三篇", "用法"),
+        ("/remove 99", "没有第 99 篇"),
+        ("/remove ²", "用法"),  # a digit to str.isdigit, not to int()
+        ("/remove 99999999999999999999", "用法"),  # beyond SQLite's integers
+        ("/remove -1", "用法"),
+    ],
 )
 async def test_remove_without_a_valid_number_explains(
     bot: RunningBot, command: str, expected: str

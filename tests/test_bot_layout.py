@@ -21,12 +21,13 @@ LOWER = {
     "services": {"settings", "state"},
     "check": {"settings"},
     "terminal": {"ui"},  # the same whole-word marks as the bot (ui/marks.py)
+    "logs": set(),
     "net": {"check", "services", "settings"},
     "handlers": {"services", "state", "ui"},
     "admin": {"services", "state", "ui"},
     "app": {"admin", "handlers", "net", "services", "settings", "ui"},
     "cli_args": set(),
-    "cli": {"app", "check", "cli_args", "settings", "terminal", "ui"},
+    "cli": {"app", "check", "cli_args", "logs", "settings", "terminal", "ui"},
     "__main__": {"cli"},
 }
 IDEOGRAPHS = re.compile(r"[\u4e00-\u9fff]")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from telegram import Update
 
 from ..services import Context
-from ..state import user_hash
 from ..ui import texts
 from ..ui.replies import english, reply
 
@@ -20,9 +20,8 @@ async def require_admin(update: Update, context: Context) -> bool:
     if context.bot_data.is_admin(user.id if user else None):
         return True
     log.warning(
-        "refused admin action from user=%s (id %s): %r",
-        user_hash(user.id) if user else "-",
-        user.id if user else "-",
+        "refused admin action from user=%s: %s",
+        context.bot_data.state.pseudonym(user.id) if user else "-",
         _attempt(update),
     )
     refusal = texts.NOT_ADMIN(english(update))
@@ -33,11 +32,13 @@ async def require_admin(update: Update, context: Context) -> bool:
     return False
 
 
-def _attempt(update: Update) -> str | None:
-    """What a refused user tried: the command, the button's data, or the file's name."""
+def _attempt(update: Update) -> str:
+    """What a refused user tried, without what they wrote: the command, the button's action,
+    or the type of the file."""
     if update.callback_query is not None:
-        return update.callback_query.data
+        return "button " + (update.callback_query.data or "").split(":")[0][:20]
     message = update.effective_message
     if message is not None and message.document is not None:
-        return f"file {message.document.file_name!r}"
-    return message.text if message is not None else None
+        return f"file {Path(message.document.file_name or '').suffix[:10]!r}"
+    text = (message.text or "") if message is not None else ""
+    return text.split()[0][:40] if text.startswith("/") else "a message"

@@ -16,7 +16,9 @@ async def on_stats(update: Update, context: Context) -> None:
     if message is None or not await require_admin(update, context):
         return
     services = context.bot_data
-    stats = await services.state.stats()
+    tokenizer = services.index.snapshot.tokenizer
+    # Only questions with a word the search would use: not "的", "？？？" or "😀🎉👍".
+    stats = await services.state.stats(has_words=lambda q: bool(tokenizer.tokens(q)))
     info = await services.index.info()
     text = render_admin.stats(
         stats.questions,

@@ -17,7 +17,7 @@ from telegram.error import BadRequest
 from index import Outline, OutlineNode
 
 from ..services import Context
-from ..state import StoredQuery, user_hash
+from ..state import StoredQuery
 from ..ui import answer as answers
 from ..ui import callbacks as cb
 from ..ui import keyboards, render, texts
@@ -60,7 +60,7 @@ async def on_button(update: Update, context: Context) -> None:
     action = cb.decode(query.data)
     if action is None or isinstance(action, cb.Admin):
         # Admin buttons have their own handler; anything else here is malformed.
-        await _malformed(query)
+        await _malformed(query, context)
         return
     if isinstance(action, cb.Example):
         await _example(update, context, action)
@@ -84,12 +84,12 @@ def _english(query: CallbackQuery) -> bool:
     return texts.is_english(query.from_user.language_code)
 
 
-async def _malformed(query: CallbackQuery) -> None:
+async def _malformed(query: CallbackQuery, context: Context) -> None:
     """Data no button of this bot carries: one INFO line (no traceback), answered as stale."""
     log.info(
         "stale or malformed button data (%d bytes) from user=%s",
         len((query.data or "").encode("utf-8", "replace")),
-        user_hash(query.from_user.id),
+        context.bot_data.state.pseudonym(query.from_user.id),
     )
     await _stale(query)
 
@@ -144,7 +144,7 @@ async def _example(update: Update, context: Context, action: cb.Example) -> None
     query = update.callback_query
     assert query is not None
     if action.number >= len(texts.EXAMPLE_QUESTIONS):
-        await _malformed(query)
+        await _malformed(query, context)
         return
     await query.answer()
     await answer_question(update, context, texts.EXAMPLE_QUESTIONS[action.number])

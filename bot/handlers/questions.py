@@ -12,7 +12,6 @@ from telegram import InlineKeyboardMarkup, Update
 from index import SearchResult, clean_display
 
 from ..services import Context, Services
-from ..state import user_hash
 from ..ui import render, texts
 from ..ui.pages import PAGE_SIZE
 from ..ui.replies import english, reply
@@ -66,7 +65,7 @@ async def answer_question(update: Update, context: Context, query: str) -> None:
     )
     log.info(
         "question user=%s chat=%s latency_ms=%.1f hits=%d relevant=%s terms=%d",
-        user_hash(user_id),
+        services.state.pseudonym(user_id),
         message.chat.type,
         latency,
         len(result.hits) if result.relevant else 0,

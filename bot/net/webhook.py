@@ -10,11 +10,13 @@ import hmac
 import json
 import logging
 import re
+import resource
 from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlsplit
 
 import tornado.httpserver
+import tornado.iostream
 import tornado.web
 from telegram import Update
 from telegram.ext import ExtBot
@@ -30,6 +32,17 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY_BYTES = 1 << 20
 #: How many recent update ids are remembered to drop Telegram's re-deliveries.
 SEEN_UPDATES = 10_000
+#: Seconds a client may take to send its headers (also: to start its next request), and its body.
+HEADER_TIMEOUT = 10.0
+BODY_TIMEOUT = 10.0
+#: Open connections at most (Telegram itself uses up to 100, setWebhook's max_connections) ...
+MAX_CONNECTIONS = 1000
+#: ... and never closer than this to the open-file limit: the database, the Bot API pool and
+#: the libraries need their files too. The unit and compose file set LimitNOFILE to EXPECTED_NOFILE.
+FD_RESERVE = 256
+EXPECTED_NOFILE = 4096
+#: Largest update_id accepted (SQLite's integer range; Telegram's are far below).
+MAX_UPDATE_ID = 2**63 - 1
 
 
 def webhook_path(url: str) -> str:
@@ -68,12 +81,11 @@ class _UpdateHandler(tornado.web.RequestHandler):
         if not hmac.compare_digest(given.encode(), self.server.secret.encode()):
             log.warning("webhook request from %s without the right secret", self.request.remote_ip)
             raise tornado.web.HTTPError(403)
-        try:
-            data = json.loads(self.request.body)
-            update = Update.de_json(data, self.server.application.bot)
-        except Exception as exc:  # malformed JSON or not an Update: Telegram never sends that
-            log.warning("webhook request with an unreadable update: %s", exc)
-            raise tornado.web.HTTPError(400) from None
+        update = self._update()
+        if update is None:
+            self.set_status(400)
+            self.finish()
+            return
         if not self.server.seen.add(update.update_id):
             log.info("update %d delivered again: already queued, dropped", update.update_id)
         else:
@@ -83,6 +95,24 @@ class _UpdateHandler(tornado.web.RequestHandler):
             await self.server.application.update_queue.put(update)
         self.set_status(200)
         self.finish()
+
+    def _update(self) -> Update | None:
+        """The update in the body, or None (logged once) when it is not one Telegram would send:
+        a JSON object with an integer update_id."""
+        try:
+            data = json.loads(self.request.body)
+        except ValueError:
+            log.warning("webhook request with a body that is not JSON: refused (400)")
+            return None
+        update_id = data.get("update_id") if isinstance(data, dict) else None
+        if type(update_id) is not int or not 0 <= update_id <= MAX_UPDATE_ID:
+            log.warning("webhook request that is not an update with an integer id: refused (400)")
+            return None
+        try:
+            return Update.de_json(data, self.server.application.bot)
+        except Exception as exc:  # any other shape Telegram never sends
+            log.warning("webhook request with an unreadable update (%s): refused (400)", type(exc))
+            return None
 
 
 class _HealthHandler(tornado.web.RequestHandler):
@@ -103,7 +133,41 @@ class _HealthHandler(tornado.web.RequestHandler):
 def _log_request(handler: tornado.web.RequestHandler) -> None:
     status = handler.get_status()
     level = logging.DEBUG if status < 400 else logging.INFO
-    log.log(level, "%d %s %s", status, handler.request.method, handler.request.path)
+    # The path only: one template per status, so that the log throttle counts them as one kind.
+    log.log(level, f"{status} %s %s", handler.request.method, handler.request.path[:100])
+
+
+def connection_cap(max_connections: int = MAX_CONNECTIONS) -> int:
+    """How many connections to keep open at most: ``max_connections``, lower when the open-file
+    limit leaves less than ``FD_RESERVE`` files for the rest of the bot."""
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return max_connections
+    return max(8, min(max_connections, soft - FD_RESERVE))
+
+
+class _CappedHTTPServer(tornado.httpserver.HTTPServer):
+    """An HTTP server that keeps at most ``cap`` connections open: at the cap, a new connection
+    closes the oldest one (the slowest client, e.g. one that never finishes its headers), so that
+    Telegram's requests and /healthz still get in while someone holds connections open."""
+
+    def initialize(self, *args: Any, cap: int = MAX_CONNECTIONS, **kwargs: Any) -> None:
+        super().initialize(*args, **kwargs)
+        self.cap = cap
+        self.evicted = 0
+        self._streams: OrderedDict[tornado.iostream.IOStream, None] = OrderedDict()
+
+    def handle_stream(self, stream: tornado.iostream.IOStream, address: tuple[Any, ...]) -> None:
+        if len(self._streams) >= self.cap:
+            for old in [s for s in self._streams if s.closed()]:
+                del self._streams[old]
+        while len(self._streams) >= self.cap:
+            oldest, _ = self._streams.popitem(last=False)
+            self.evicted += 1
+            log.warning("webhook server at %d open connections: the oldest one closed", self.cap)
+            oldest.close()
+        self._streams[stream] = None
+        super().handle_stream(stream, address)
 
 
 class WebhookServer:
@@ -139,12 +203,26 @@ class WebhookServer:
     async def start(self) -> None:
         """Listen, then tell Telegram where to post (with the secret it must send back)."""
         host, port = self.settings.listen
+        cap = connection_cap()
+        if cap < MAX_CONNECTIONS:
+            log.warning(
+                "the open-file limit allows %d webhook connections, not %d: raise it to %d "
+                "(LimitNOFILE= in the unit, ulimits in compose)",
+                cap,
+                MAX_CONNECTIONS,
+                EXPECTED_NOFILE,
+            )
         # xheaders: behind the reverse proxy, log the client's address rather than the proxy's.
-        self._http = tornado.httpserver.HTTPServer(
-            self.routes(), max_body_size=MAX_BODY_BYTES, xheaders=True
+        self._http = _CappedHTTPServer(
+            self.routes(),
+            cap=cap,
+            max_body_size=MAX_BODY_BYTES,
+            xheaders=True,
+            idle_connection_timeout=HEADER_TIMEOUT,
+            body_timeout=BODY_TIMEOUT,
         )
         self._http.listen(port, address=host)
-        log.info("webhook server listening on %s:%d%s", host, port, self.path)
+        log.info("webhook server listening on %s:%d%s (%d connections)", host, port, self.path, cap)
         await self.application.bot.set_webhook(
             url=self.url, secret_token=self.secret, allowed_updates=Update.ALL_TYPES
         )

@@ -1,12 +1,20 @@
-"""Button state that survives restarts (``bot_queries``) and the question log for /stats."""
+"""Button state that survives restarts (``bot_queries``) and the question log for /stats.
+
+Privacy: a question's text stays only ``keep_questions_days`` (SPEECHBOT_KEEP_QUESTIONS_DAYS;
+0: the log keeps no text, paging state one day); users appear only as pseudonyms, HMAC-SHA256 of
+the id keyed with a random secret made once per installation and kept in ``bot_secrets``.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import logging
+import secrets
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,15 +43,26 @@ CREATE TABLE IF NOT EXISTS bot_questions (
     relevant   INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS bot_questions_ts ON bot_questions (ts);
+CREATE TABLE IF NOT EXISTS bot_secrets (
+    name  TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+);
 """
 
-#: Button state older than this is removed (Telegram clients keep old messages around for long).
+#: Button state older than this is removed (Telegram clients keep old messages around for long),
+#: sooner when SPEECHBOT_KEEP_QUESTIONS_DAYS says so (one day when it is 0).
 QUERY_RETENTION_DAYS = 180
+#: How often old question text is removed while the bot runs (and at every start).
+PRUNE_SECONDS = 3600
+#: /stats lists an unanswered question only when this many different users asked it.
+MIN_ASKERS = 2
+_KEY_NAME = "pseudonym_key"
 
 
-def user_hash(user_id: int, salt: str = "speechbot") -> str:
-    """A short, stable pseudonym for a user id, for logs and statistics."""
-    return hashlib.sha256(f"{salt}:{user_id}".encode()).hexdigest()[:12]
+def user_hash(user_id: int, key: bytes) -> str:
+    """A short, stable pseudonym for a user id, for logs and statistics: without the key, which
+    only this installation's database holds, ids cannot be tried one by one."""
+    return hmac.new(key, str(user_id).encode(), hashlib.sha256).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,15 +88,20 @@ class Stats:
 class BotState:
     """Access to the bot's tables in the speechbot database."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path, keep_questions_days: int = 30) -> None:
         self.db_path = db_path
+        self.keep_days = keep_questions_days
         self._db: aiosqlite.Connection | None = None
+        self._key = secrets.token_bytes(32)  # replaced by the installation's own on open
+        self._pruned = 0.0
 
     async def initialize(self) -> None:
         """Open the database and create the bot's tables (a read-only or full one is tolerated)."""
         if is_read_only(self.db_path):
             self._db = await aiosqlite.connect(read_only_uri(self.db_path), timeout=30, uri=True)
             log.warning("database is read-only: no paging buttons and no question log")
+            with contextlib.suppress(aiosqlite.Error):
+                await self._load_key()
             return
         self._db = await aiosqlite.connect(self.db_path, timeout=30)
         try:
@@ -88,9 +112,13 @@ class BotState:
             await self._db.execute("PRAGMA synchronous = NORMAL")
             await self._db.executescript(_SCHEMA)
             await self._add_chat_column()
-            cutoff = time.time() - QUERY_RETENTION_DAYS * 86400
-            await self._db.execute("DELETE FROM bot_queries WHERE created_at < ?", (cutoff,))
+            await self._db.execute(
+                "INSERT OR IGNORE INTO bot_secrets (name, value) VALUES (?, ?)",
+                (_KEY_NAME, secrets.token_bytes(32)),
+            )
             await self._db.commit()
+            await self._load_key()
+            await self.prune()
         except aiosqlite.Error as exc:
             await self._failed_write("open the bot's tables", exc)
 
@@ -100,6 +128,31 @@ class BotState:
         columns = await (await self.db.execute("PRAGMA table_info(bot_queries)")).fetchall()
         if "chat_id" not in {str(c[1]) for c in columns}:
             await self.db.execute("ALTER TABLE bot_queries ADD COLUMN chat_id INTEGER")
+
+    async def _load_key(self) -> None:
+        row = await (
+            await self.db.execute("SELECT value FROM bot_secrets WHERE name = ?", (_KEY_NAME,))
+        ).fetchone()
+        if row is not None and len(row[0]) >= 16:
+            self._key = bytes(row[0])
+
+    def pseudonym(self, user_id: int) -> str:
+        """The user's pseudonym in this installation (logs, the question log)."""
+        return user_hash(user_id, self._key)
+
+    async def prune(self) -> None:
+        """Drop question text older than ``keep_days`` and paging state past its retention."""
+        now = time.time()
+        self._pruned = now
+        paging_days = min(QUERY_RETENTION_DAYS, self.keep_days or 1)
+        await self.db.execute(
+            "UPDATE bot_questions SET query = '' WHERE query != '' AND ts < ?",
+            (now - self.keep_days * 86400,),
+        )
+        await self.db.execute(
+            "DELETE FROM bot_queries WHERE created_at < ?", (now - paging_days * 86400,)
+        )
+        await self.db.commit()
 
     async def shutdown(self) -> None:
         """Close the database."""
@@ -158,6 +211,8 @@ class BotState:
         """Record an answered question for /stats (skipped when the database cannot be written)."""
         try:
             await self._log_question(user_id, chat_type, query, latency_ms, hits, relevant)
+            if time.time() - self._pruned > PRUNE_SECONDS:
+                await self.prune()
         except aiosqlite.Error as exc:
             await self._failed_write("log the question", exc)
 
@@ -169,9 +224,9 @@ class BotState:
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 time.time(),
-                user_hash(user_id),
+                self.pseudonym(user_id),
                 chat_type,
-                query[:500],
+                query[:500] if self.keep_days > 0 else "",
                 latency_ms,
                 hits,
                 int(relevant),
@@ -179,21 +234,26 @@ class BotState:
         )
         await self.db.commit()
 
-    async def stats(self, top: int = 10) -> Stats:
-        """Questions served, latency median and p95, and the most frequent unanswered ones."""
+    async def stats(self, top: int = 10, has_words: Callable[[str], bool] | None = None) -> Stats:
+        """Questions served, latency median and p95, and the most frequent unanswered ones
+        (those at least MIN_ASKERS people asked, with words in them by ``has_words``)."""
+        wordy = has_words or (lambda q: any(c.isalnum() for c in q))
         latencies = [
             r[0]
             for r in await (
                 await self.db.execute("SELECT latency_ms FROM bot_questions ORDER BY latency_ms")
             ).fetchall()
         ]
+        # Only what at least two people asked: one person's question stays theirs.
         unanswered = await (
             await self.db.execute(
-                "SELECT query, count(*) AS n FROM bot_questions WHERE relevant = 0"
-                " GROUP BY query ORDER BY n DESC, max(ts) DESC LIMIT ?",
-                (top,),
+                "SELECT query, count(*) AS n FROM bot_questions WHERE relevant = 0 AND query != ''"
+                " GROUP BY query HAVING count(DISTINCT user_hash) >= ?"
+                " ORDER BY n DESC, max(ts) DESC LIMIT ?",
+                (MIN_ASKERS, top * 3),
             )
         ).fetchall()
+        shown = [(str(q), int(n)) for q, n in unanswered if wordy(str(q))]
         median = statistics.median(latencies) if latencies else None
         p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))] if latencies else None
-        return Stats(len(latencies), median, p95, [(str(q), int(n)) for q, n in unanswered])
+        return Stats(len(latencies), median, p95, shown[:top])

@@ -6,6 +6,8 @@ import logging
 
 from telegram import Update
 
+from index import parse_number
+
 from ...services import Context
 from ...ui import callbacks as cb
 from ...ui import keyboards, render_admin, texts
@@ -24,11 +26,12 @@ async def on_remove(update: Update, context: Context) -> None:
         return
     in_english = english(update)
     ref = " ".join(context.args or []).strip().lstrip("#")
-    if not ref.isdigit():
+    number = parse_number(ref)  # '²', '-1', '1e3' and 20 digits are no number: the usage line
+    if number is None:
         await reply(message, texts.REMOVE_USAGE(in_english))
         return
     speeches = await context.bot_data.index.speeches()
-    info = next((s for s in speeches if s.number == int(ref)), None)
+    info = next((s for s in speeches if s.number == number), None)
     if info is None:
         await reply(message, texts.NO_SUCH_NUMBER(in_english, ref=esc(ref)))
         return

@@ -15,10 +15,10 @@ from pathlib import Path
 from telegram import Message, Update
 
 from corpus import CorpusFileError, CorpusFolder, FolderChange, parse_bytes
-from index import SearchIndex, SpeechInfo, normalize
+from index import SearchIndex, SpeechInfo, normalize, parse_number
 
 from ...services import Context, Services
-from ...state import PendingUpload, user_hash
+from ...state import PendingUpload
 from ...ui import callbacks as cb
 from ...ui import keyboards, render_admin, texts
 from ...ui.html import esc
@@ -62,7 +62,7 @@ async def on_document(update: Update, context: Context) -> None:
     log.info(
         "upload %d from admin=%s: %r (%d bytes) %s",
         upload_id,
-        user_hash(user.id) if user else "-",
+        services.state.pseudonym(user.id) if user else "-",
         name,
         len(data),
         f"replaces {same.source}" if same else "new",
@@ -95,7 +95,8 @@ async def _owned(update: Update, context: Context, arg: str) -> PendingUpload | 
     if query is None:
         return None
     in_english = english(update)
-    pending = await context.bot_data.pending.get(int(arg)) if arg.isdigit() else None
+    upload_id = parse_number(arg)
+    pending = await context.bot_data.pending.get(upload_id) if upload_id is not None else None
     if pending is None:
         await query.answer(texts.STALE_UPLOAD(in_english), show_alert=True)
         return None

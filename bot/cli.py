@@ -18,6 +18,7 @@ from index import (
     IndexUnavailable,
     SchemaError,
     SearchIndex,
+    SpeechInfo,
 )
 
 from . import terminal
@@ -59,7 +60,16 @@ def _add_index_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         "question", nargs="+", help="the question, e.g. 如何发挥基层党组织战斗堡垒作用"
     )
     ask.add_argument("-k", type=int, default=3, help="number of passages (default 3)")
-    ask.add_argument("--speech", metavar="N", help="only search speech N (number or part of title)")
+    ask.add_argument(
+        "--speech",
+        metavar="SPEECH",
+        help="only search this speech: its number, a year, part of its title, or a description",
+    )
+    ask.add_argument(
+        "--everywhere",
+        action="store_true",
+        help="search all speeches, whatever speech or part the question names",
+    )
     ask.add_argument("--json", action="store_true", help="print a JSON array instead of text")
     ask.add_argument(
         "--color",
@@ -75,7 +85,9 @@ def _add_index_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         description="Without SPEECH, list the speeches; with a number from that "
         "list or part of a title, show that speech's section tree.",
     )
-    outline.add_argument("speech", nargs="?", help="speech number or part of its title")
+    outline.add_argument(
+        "speech", nargs="?", help="speech number, a year, part of its title, or a description"
+    )
     outline.set_defaults(func=cmd_outline)
 
     reindex = sub.add_parser(
@@ -152,11 +164,10 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     try:
         speech = None
         if args.speech:
-            found = await index.find_speech(args.speech)
-            if found is None:
-                raise UsageError(f"no speech matches {args.speech!r}; see: speechbot outline")
-            speech = found.number
-        result = await index.search(question, k=args.k, speech=speech)
+            speech = _one_speech(await index.match_speech(args.speech), args.speech).number
+        result = await index.search(
+            question, k=args.k, speech=speech, everywhere=args.everywhere
+        )
     finally:
         await index.shutdown()
     if args.json:
@@ -173,14 +184,23 @@ async def cmd_outline(args: argparse.Namespace, settings: Settings) -> int:
         if not args.speech:
             print(terminal.render_speeches(await index.speeches()))
             return 0
-        info = await index.find_speech(args.speech)
-        outline = await index.outline(info.number) if info else None
+        info = _one_speech(await index.match_speech(args.speech), args.speech)
+        outline = await index.outline(info.number)
     finally:
         await index.shutdown()
     if outline is None:
         raise UsageError(f"no speech matches {args.speech!r}; run 'speechbot outline' for the list")
     print(terminal.render_outline(outline))
     return 0
+
+
+def _one_speech(found: list[SpeechInfo], ref: str) -> SpeechInfo:
+    """The one speech a reference means; a usage error naming the candidates otherwise."""
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise UsageError(f"no speech matches {ref!r}; run 'speechbot outline' for the list")
+    raise UsageError(f"{ref!r} may mean several speeches:\n{terminal.render_candidates(found)}")
 
 
 async def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:

@@ -33,12 +33,14 @@ from .text.normalize import clean_display, normalize
 from .text.tokenize import Tokenizer, corpus_terms
 from .types import (
     BuildReport,
+    Focus,
     Hit,
     IndexInfo,
     Outline,
     OutlineNode,
     ParagraphView,
     Progress,
+    Scope,
     SearchResult,
     SpeechInfo,
 )
@@ -52,6 +54,7 @@ __all__ = [
     "BuildReport",
     "DatabaseHealth",
     "DenseStatus",
+    "Focus",
     "Hit",
     "IndexConfig",
     "IndexInfo",
@@ -65,6 +68,7 @@ __all__ = [
     "SchemaError",
     "Scored",
     "SearchIndex",
+    "Scope",
     "SearchResult",
     "SpeechInfo",
     "Tokenizer",

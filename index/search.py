@@ -15,19 +15,24 @@ Each step lives with its concern; to change one, go there:
 from __future__ import annotations
 
 import asyncio
+import bisect
+import dataclasses
 from dataclasses import dataclass
 
 import aiosqlite
 
 from .query.expand import Unit, Vocabulary, query_tokens, units
+from .query.focus import focus_of, section_by_id, section_of_row
+from .query.parts import Resolved, fillers, resolve
 from .query.relevance import Verdict, best_coverage, judge
-from .query.understand import SECTION_FILLERS, SpeechTitle, resolve_section, understand
+from .query.speeches import SpeechFinder
+from .query.understand import Understood, understand
 from .rank.bm25 import Scored
 from .rank.dense import DenseIndex, Vectors, fuse
 from .rank.hits import in_order, make_hit, without_near_duplicates
 from .store.queries import fetch_paragraphs
 from .store.snapshot import Snapshot
-from .types import SearchResult, SectionSpan
+from .types import Focus, Scope, SearchResult, SectionSpan
 
 #: Rows ranked per row shown: near-duplicate passages are dropped only after ranking (comparing
 #: every passage would be too slow), and the page must not come up short when some are.
@@ -52,6 +57,8 @@ class Live:
     snapshot: Snapshot
     vocab: Vocabulary
     sections: dict[int, list[SectionSpan]]
+    finder: SpeechFinder  # what identifies each speech, indexed once per generation
+    row_starts: tuple[tuple[int, int], ...] = ()  # (first row, speech number), by first row
     dense: DenseIndex | None = None  # the semantic part's vectors, when it is on
 
 
@@ -67,6 +74,8 @@ class Ranked:
     speech: int | None = None
     section: SectionSpan | None = None  # set when the answer is a section's paragraphs
     tentative: bool = False  # passages that may be related, none answering directly
+    understood: Understood | None = None
+    available: int | None = None  # the part asked for does not exist: how many there are
 
 
 def rank(
@@ -76,6 +85,8 @@ def rank(
     speech: int | None,
     min_coverage: float,
     vector: Vectors | None = None,
+    focus: Focus | None = None,
+    everywhere: bool = False,
 ) -> Ranked:
     """Rank rows for ``query``; runs in a worker thread (tokenising and scoring are CPU work).
 
@@ -89,34 +100,65 @@ def rank(
     passages; a score means nothing alone.
     """
     snap = live.snapshot
-    titles = [SpeechTitle(s.number, s.title, s.year) for s in snap.speeches.values()]
-    understood = understand(query, titles if speech is None else [])
-    speech = speech if speech is not None else understood.speech
+    understood = understand(query, live.finder, speech, focus, everywhere)
+    speech = understood.speech
     if speech is not None and speech not in snap.speech_rows:
         return Ranked((), [], 0, False, "no such speech")
-    section = None
-    if speech is not None and (understood.part or understood.point):
-        section = resolve_section(live.sections.get(speech, ()), understood.part, understood.point)
-    parts = units(_with_years(understood.text, snap, speech), snap.tokenizer, live.vocab)
+    if understood.part is not None and speech is None:
+        return Ranked((), [], 0, False, "which speech", understood=understood)
+    found = Resolved(None)
+    if speech is not None and understood.part is not None:
+        spans = live.sections.get(speech, [])
+        near = section_by_id(spans, focus.section_id) if focus is not None else None
+        found = resolve(spans, understood.part, near)
+        if found.section is None:
+            return Ranked(
+                (), [], 0, False, "no such part", speech, understood=understood,
+                available=found.available,
+            )  # fmt: skip
+    section = found.section
+    text = _with_years(understood.text, snap, speech)
+    if found.enumerated is not None:
+        text += f" {_numeral(found.enumerated)}是 {_numeral(found.enumerated)}要"
+    parts = units(text, snap.tokenizer, live.vocab)
     if section is not None:
         # "第二部分主要讲了哪些要求": what is asked is the section itself.
-        parts = [u for u in parts if u.text not in SECTION_FILLERS]
+        parts = [u for u in parts if u.text not in fillers()]
     tokens = query_tokens(parts)
     highlight = tuple(dict.fromkeys(t for t in tokens))
     if section is not None and not tokens:
         # "第二部分讲了什么": the answer is the section itself, in speech order.
         rows = [Scored(r, 0.0) for r in range(section.lo, min(section.hi, section.lo + n))]
         return Ranked(
-            highlight, rows, section.hi - section.lo, True, speech=speech, section=section
-        )
+            highlight, rows, section.hi - section.lo, True, speech=speech, section=section,
+            understood=understood,
+        )  # fmt: skip
     if not parts:
-        return Ranked((), [], 0, False, "no search terms", speech)
+        return Ranked((), [], 0, False, "no search terms", speech, understood=understood)
     row_range = (
         (section.lo, section.hi) if section else snap.speech_rows.get(speech) if speech else None
     )
-    return _retrieve(
-        live, parts, tokens, highlight, n, row_range, min_coverage, vector, speech, section
+    prefer = _preferred(live, understood.prefer) if row_range is None else []
+    ranked = _retrieve(
+        live, parts, tokens, highlight, n, row_range, min_coverage, vector, speech, section, prefer
     )
+    return dataclasses.replace(ranked, understood=understood)
+
+
+def _numeral(n: int) -> str:
+    """4 → 四 (the items of a speech's text are numbered in Chinese: "四是…")."""
+    return "一二三四五六七八九十"[n - 1] if 0 < n <= 10 else str(n)
+
+
+def _preferred(live: Live, focus: Focus | None) -> list[tuple[int, int]]:
+    """The row ranges a follow-up prefers: the previous answer's section, then its speech."""
+    if focus is None or focus.speech not in live.snapshot.speech_rows:
+        return []
+    ranges = [live.snapshot.speech_rows[focus.speech]]
+    section = section_by_id(live.sections.get(focus.speech, []), focus.section_id)
+    if section is not None:
+        ranges.insert(0, (section.lo, section.hi))
+    return ranges
 
 
 def _retrieve(
@@ -130,14 +172,22 @@ def _retrieve(
     vector: Vectors | None,
     speech: int | None,
     section: SectionSpan | None,
+    prefer: list[tuple[int, int]] | None = None,
 ) -> Ranked:
-    """BM25's rows, fused with the semantic part's when it is on, and the verdict on them."""
+    """BM25's rows, fused with the semantic part's when it is on, and the verdict on them.
+
+    ``prefer``: row ranges a follow-up leans on (the previous answer's section, its speech);
+    their rankings are fused in ahead of the whole corpus's, so they come first where they
+    answer, and the rest of the corpus still does where they do not.
+    """
     snap = live.snapshot
     dense = live.dense if vector is not None else None
-    depth = max(n, FUSION_DEPTH) if dense is not None else n
+    depth = max(n, FUSION_DEPTH) if dense is not None or prefer else n
     scored, total = snap.bm25.top(tokens, depth, row_range) if tokens else ([], 0)
     sims = dense.similarities(vector) if dense is not None and vector is not None else None
     semantic = dense.top(sims, depth, row_range) if dense is not None and sims is not None else []
+    if prefer:
+        scored, semantic = _leaning(live, tokens, depth, prefer, scored, semantic, sims)
     if not scored and not semantic:
         return Ranked(
             highlight, [], 0, False, "no query term occurs in the corpus", speech, section
@@ -154,6 +204,33 @@ def _retrieve(
         return Ranked(highlight, rows, total, False, reason, speech, section)
     tentative = verdict is Verdict.POSSIBLE
     return Ranked(highlight, rows, total, True, "", speech, section, tentative)
+
+
+#: Weight of a preferred range's ranking in the fusion, against 1 for the whole corpus's.
+PREFER_WEIGHT = 1.5
+
+
+def _leaning(
+    live: Live,
+    tokens: list[str],
+    depth: int,
+    prefer: list[tuple[int, int]],
+    scored: list[Scored],
+    semantic: list[Scored],
+    sims: object,
+) -> tuple[list[Scored], list[Scored]]:
+    """The whole corpus's rankings with those of the preferred ranges fused in ahead."""
+    snap, dense = live.snapshot, live.dense
+    lexical = [(1.0, scored)]
+    meaning = [(1.0, semantic)] if semantic else []
+    for lo_hi in prefer:
+        if tokens:
+            lexical.append((PREFER_WEIGHT, snap.bm25.top(tokens, depth, lo_hi)[0]))
+        if dense is not None and semantic:
+            meaning.append((PREFER_WEIGHT, dense.top(sims, depth, lo_hi)))  # type: ignore[arg-type]
+    bm25 = {s.row: s.score for _, ranking in lexical for s in ranking}
+    fused = [Scored(s.row, bm25[s.row]) for s in fuse(lexical, RRF_K, depth) if s.row in bm25]
+    return fused, fuse(meaning, RRF_K, depth) if meaning else []
 
 
 def _fused(lexical: list[Scored], semantic: list[Scored], n: int) -> list[Scored]:
@@ -180,13 +257,25 @@ async def search(
     offset: int,
     min_coverage: float,
     vector: Vectors | None = None,
+    focus: Focus | None = None,
+    everywhere: bool = False,
 ) -> SearchResult:
-    """The page of ``k`` passages after ``offset`` for ``query``, optionally in one speech."""
+    """The page of ``k`` passages after ``offset`` for ``query``, optionally in one speech;
+    ``focus`` is the previous answer a follow-up may lean on, ``everywhere`` ignores the speech
+    and part the question names."""
     snap = live.snapshot
     k, offset = max(0, k), max(0, offset)
     # Tokenising and scoring are CPU work: a thread keeps other chats answered meanwhile.
     ranked = await asyncio.to_thread(
-        rank, live, query, ranking_depth(offset, k), speech, min_coverage, vector
+        rank,
+        live,
+        query,
+        ranking_depth(offset, k),
+        speech,
+        min_coverage,
+        vector,
+        focus,
+        everywhere,
     )
     views = await fetch_paragraphs(db, [int(snap.paragraph_ids[r.row]) for r in ranked.rows])
     ordered = [
@@ -214,4 +303,53 @@ async def search(
         speech=ranked.speech,
         section=ranked.section.title if ranked.section else None,
         tentative=ranked.tentative,
+        scope=_scope(live, ranked),
+        candidates=tuple(
+            snap.speeches[c]
+            for c in (ranked.understood.candidates if ranked.understood else ())
+            if c in snap.speeches
+        ),
+        available=ranked.available,
+        focus=_focus(live, ranked),
     )
+
+
+def _scope(live: Live, ranked: Ranked) -> Scope | None:
+    """What narrowed the search, or the follow-up it leaned on, for the reply's first line."""
+    understood, snap = ranked.understood, live.snapshot
+    if understood is None:
+        return None
+    number = ranked.speech if ranked.speech is not None else None
+    if number is None and understood.prefer is not None and ranked.rows:
+        number = understood.prefer.speech
+    info = snap.speeches.get(number) if number is not None else None
+    if info is None:
+        return None
+    return Scope(
+        speech=info.number,
+        speech_title=info.title,
+        section=ranked.section.title if ranked.section else None,
+        followed=understood.how == "followup",
+        given=understood.how == "given",
+    )
+
+
+def _focus(live: Live, ranked: Ranked) -> Focus | None:
+    """What a follow-up to this answer may lean on."""
+    if not ranked.relevant or not ranked.rows:
+        return None
+    row = ranked.rows[0].row
+    owner = _owner(live, row)
+    top = section_of_row(live.sections.get(owner, []), row) if owner is not None else None
+    return focus_of(ranked.speech, ranked.section, owner, top)
+
+
+def _owner(live: Live, row: int) -> int | None:
+    """The speech a row belongs to (binary search over the speeches' first rows)."""
+    starts = live.row_starts
+    index = bisect.bisect_right(starts, (row, 1 << 62)) - 1
+    if index < 0:
+        return None
+    number = starts[index][1]
+    lo, hi = live.snapshot.speech_rows.get(number, (0, 0))
+    return number if lo <= row < hi else None

@@ -29,13 +29,14 @@ from .store.queries import (
 )
 from .store.schema import SCHEMA, SCHEMA_VERSION, check_version, is_read_only
 from .store.snapshot import Snapshot
-from .text.normalize import normalize
+from .speeches import match_reference, speech_finder
 from .types import (
     BuildReport,
     IndexInfo,
     Outline,
     ParagraphView,
     Progress,
+    Focus,
     SearchResult,
     SpeechInfo,
 )
@@ -139,6 +140,8 @@ class SearchIndex:
         """Make ``snapshot`` the one queries use, with its look-up structures, in one step."""
         vocab = await asyncio.to_thread(Vocabulary, snapshot.bm25)
         sections = await section_spans(self._db(), snapshot)
+        finder = await speech_finder(self._db(), snapshot)
+        starts = tuple(sorted((lo, n) for n, (lo, _) in snapshot.speech_rows.items()))
         dense = await self._semantic.attach(
             self._db(),
             self._write is not None,
@@ -147,7 +150,7 @@ class SearchIndex:
             progress,
             self.config.embed_in_background,
         )
-        self._live = Live(snapshot, vocab, sections, dense)
+        self._live = Live(snapshot, vocab, sections, finder, starts, dense)
         self._snapshot = snapshot
 
     def _vectors_ready(self, snapshot: Snapshot, dense: DenseIndex) -> None:
@@ -190,13 +193,34 @@ class SearchIndex:
     # -- queries ----------------------------------------------------------------------------
 
     async def search(
-        self, query: str, k: int = 3, speech: int | None = None, offset: int = 0
+        self,
+        query: str,
+        k: int = 3,
+        speech: int | None = None,
+        offset: int = 0,
+        *,
+        focus: Focus | None = None,
+        everywhere: bool = False,
     ) -> SearchResult:
-        """The best ``k`` passages for ``query`` after ``offset``, optionally in one speech."""
+        """The best ``k`` passages for ``query`` after ``offset``, optionally in one speech.
+
+        ``focus``: the previous answer's :attr:`SearchResult.focus`, which a follow-up question
+        leans on (a preference, never a filter); ``everywhere``: search all speeches whatever
+        speech or part the question names (the reply's "search all speeches" button).
+        """
         live = self._live_view()
         vector = await self._semantic.query(query) if live.dense is not None else None
         return await search(
-            live, self._db(), query, k, speech, offset, self.config.min_coverage, vector
+            live,
+            self._db(),
+            query,
+            k,
+            speech,
+            offset,
+            self.config.min_coverage,
+            vector,
+            focus,
+            everywhere,
         )
 
     async def speeches(self) -> list[SpeechInfo]:
@@ -204,20 +228,14 @@ class SearchIndex:
         return list(self.snapshot.speeches.values())
 
     async def find_speech(self, ref: str) -> SpeechInfo | None:
-        """A speech by its number, or by part of its title or file name."""
-        speeches = self.snapshot.speeches
-        ref = ref.strip().lstrip("#")
-        if ref.isdigit():
-            return speeches.get(int(ref))
-        wanted = normalize(ref)
-        if not wanted:
-            return None
-        matches = [
-            s
-            for s in speeches.values()
-            if wanted in normalize(s.title) or wanted in normalize(Path(s.source).stem)
-        ]
-        return matches[0] if matches else None
+        """The one speech ``ref`` points at (see :meth:`match_speech`), or None."""
+        found = await self.match_speech(ref)
+        return found[0] if len(found) == 1 else None
+
+    async def match_speech(self, ref: str) -> list[SpeechInfo]:
+        """The speeches ``ref`` may mean, best first: one for a number from the list, a year,
+        part of a title or file name, or a description; several when it is ambiguous; none."""
+        return match_reference(self.snapshot, self._live_view().finder, ref)
 
     async def outline(self, number: int) -> Outline | None:
         """A speech's section tree."""

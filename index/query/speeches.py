@@ -1,0 +1,310 @@
+"""Which speech a question points at: a ranked, fuzzy match built once per index generation.
+
+What identifies a speech — its title, the years in its title, the year it is about, and what its
+opening and top-level headings say (what it reviews, plans, the circumstances it names) — is
+indexed once, when a generation is loaded, as character bigrams. A question is then looked up
+bigram by bigram: the work per question depends on the question's length, not on how many
+speeches there are (a bigram shared by more than ``COMMON`` speeches names none of them and is
+never walked). Word lists: ``data/speech_words.txt``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..text.normalize import normalize
+from .wordlists import word_lists
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
+_PLAIN = re.compile(r"[\u4e00-\u9fff]{2}")  # a bigram worth indexing: two CJK characters
+#: A bigram or year shared by more speeches than this tells none apart: it is not walked.
+COMMON = 64
+YEAR_IN_TITLE = 4.0  # a year the title names
+YEAR_ABOUT = 2.0  # a year the speech is about (parsed year, or named in its opening)
+DESCRIBED = 3.0  # the most a description (naming phrase vs the opening) adds
+OTHER_RUNS = 0.25  # share of the weaker title runs added to the strongest one
+MIN_SCORE = 2.0  # below this a speech is not named at all
+CANDIDATE_MIN = 1.0  # below this a speech is not even a candidate of a vague reference
+MARGIN = 2.0  # the best speech must lead the next by this much to be taken as named
+MAX_CANDIDATES = 6
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechKey:
+    """What identifies one speech (input to :class:`SpeechFinder`)."""
+
+    number: int
+    title: str
+    year: int | None
+    opening: str = ""  # the opening paragraphs and top-level headings
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechMatch:
+    """The outcome of matching a question against the speeches."""
+
+    speech: int | None  # the speech clearly named
+    confidence: float  # 0 (nothing named) to 1 (named with a wide lead)
+    candidates: tuple[int, ...]  # closest speeches, best first, when none is clear
+    referenced: bool  # the question points at a speech or meeting ("那篇", "会议上", "讲话")
+    text: str  # the question without the words that named the speech
+    examined: int  # index entries visited: bounded by the question, not by the speeches
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    generic: tuple[str, ...]
+    topic: tuple[str, ...]
+    meeting: tuple[str, ...]
+    reference: tuple[str, ...]
+
+
+def _words() -> _Words:
+    lists = word_lists("speech_words.txt")
+    return _Words(lists["generic"], lists["topic"], lists["meeting"], lists["reference"])
+
+
+def _bigrams(text: str) -> list[str]:
+    return [text[i : i + 2] for i in range(len(text) - 1)]
+
+
+def _covered(text: str, words: Iterable[str]) -> list[bool]:
+    """Which characters of ``text`` belong to one of ``words``."""
+    mask = [False] * len(text)
+    for word in words:
+        start = text.find(word)
+        while start >= 0:
+            mask[start : start + len(word)] = [True] * len(word)
+            start = text.find(word, start + 1)
+    return mask
+
+
+class SpeechFinder:
+    """The look-up structures of one generation's speeches; immutable once built."""
+
+    def __init__(self, keys: Iterable[SpeechKey]) -> None:
+        self.words = _words()
+        self.numbers: tuple[int, ...] = ()
+        self._titles: dict[int, frozenset[str]] = {}
+        self._title_index: dict[str, list[int]] = defaultdict(list)
+        self._described: dict[int, Counter[str]] = {}
+        self._desc_index: dict[str, list[int]] = defaultdict(list)
+        self._year_title: dict[int, list[int]] = defaultdict(list)
+        self._year_about: dict[int, list[int]] = defaultdict(list)
+        numbers = []
+        for key in keys:
+            numbers.append(key.number)
+            self._add(key)
+        self.numbers = tuple(sorted(numbers))
+        self._n = max(1, len(numbers))
+
+    def _add(self, key: SpeechKey) -> None:
+        title = normalize(key.title)
+        grams = frozenset(g for g in _bigrams(_YEAR.sub("|", title)) if _PLAIN.fullmatch(g))
+        self._titles[key.number] = grams
+        for g in grams:
+            self._title_index[g].append(key.number)
+        in_title = {int(y) for y in _YEAR.findall(title)}
+        for year in in_title:
+            self._year_title[year].append(key.number)
+        opening = normalize(key.opening)
+        about = {int(y) for y in _YEAR.findall(opening)} | ({key.year} if key.year else set())
+        for year in about - in_title:
+            self._year_about[year].append(key.number)
+        counts = Counter(g for g in _bigrams(opening) if _PLAIN.fullmatch(g))
+        self._described[key.number] = counts
+        for g in counts:
+            self._desc_index[g].append(key.number)
+
+    # -- per question --------------------------------------------------------------------------
+
+    def match(self, text: str) -> SpeechMatch:
+        """The speech ``text`` (normalised) names, with a confidence, or the closest candidates."""
+        scores: dict[int, float] = defaultdict(float)
+        spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        examined = self._years(text, scores, spans)
+        examined += self._title_runs(text, scores, spans)
+        referenced = any(w in text for w in self.words.meeting)
+        if referenced:
+            examined += self._descriptions(text, scores, spans)
+        return self._decide(text, scores, spans, referenced, examined)
+
+    def _years(
+        self, text: str, scores: dict[int, float], spans: dict[int, list[tuple[int, int]]]
+    ) -> int:
+        examined = 0
+        for found in _YEAR.finditer(text):
+            year = int(found.group(1))
+            numbers, weight = self._year_title.get(year), YEAR_IN_TITLE
+            if not numbers:
+                numbers, weight = self._year_about.get(year), YEAR_ABOUT
+            if not numbers or len(numbers) > COMMON:
+                continue
+            for number in numbers:
+                scores[number] += weight
+                spans[number].append(found.span())
+            examined += len(numbers)
+        return examined
+
+    def _title_runs(
+        self, text: str, scores: dict[int, float], spans: dict[int, list[tuple[int, int]]]
+    ) -> int:
+        grams = _bigrams(_YEAR.sub(lambda m: "|" * len(m.group()), text))
+        candidates: set[int] = set()
+        examined = 0
+        for g in grams:
+            posting = self._title_index.get(g)
+            if posting and len(posting) <= COMMON:
+                candidates.update(posting)
+                examined += len(posting)
+        for number in candidates:
+            title = self._titles[number]
+            runs = [
+                (a, b, self._run_weight(text, a, b, len(self._title_index[grams[a]])))
+                for a, b in _runs(grams, title)
+            ]
+            counted = [(a, b, w) for a, b, w in runs if w > 0]
+            if not counted:
+                continue
+            best = max(w for _, _, w in counted)
+            scores[number] += best + OTHER_RUNS * (sum(w for _, _, w in counted) - best)
+            spans[number].extend((a, b) for a, b, _ in counted)
+            examined += len(grams)
+        return examined
+
+    def _run_weight(self, text: str, start: int, end: int, shared: int) -> float:
+        """How strongly ``text[start:end]``, shared with a title, names that speech (a run of
+        two characters only when no other title has it, or next to a meeting word)."""
+        run = text[start:end]
+        generic = _covered(run, self.words.generic)
+        topic = _covered(run, self.words.topic)
+        n_generic = sum(generic)
+        n_topic = sum(t and not g for t, g in zip(topic, generic, strict=True))
+        other = len(run) - n_generic - n_topic
+        meeting = any(w in run or text.startswith(w, end) for w in self.words.meeting)
+        if len(run) == 2 and shared > 1 and not meeting:
+            return 0.0
+        if other >= 2 or (other + n_topic >= 2 and meeting):
+            return other + n_topic + 0.5 * n_generic
+        return 0.0
+
+    def _descriptions(
+        self, text: str, scores: dict[int, float], spans: dict[int, list[tuple[int, int]]]
+    ) -> int:
+        """A naming phrase ("总结2019年党建那篇") against what each opening says."""
+        examined = 0
+        named = {i for found in spans.values() for a, b in found for i in range(a, b)}
+        phrases = _naming_phrases(text, self.words.reference)
+        grams = {
+            text[i : i + 2]
+            for a, b in phrases
+            for i in range(a, b - 1)
+            if i not in named and i + 1 not in named and _PLAIN.fullmatch(text[i : i + 2])
+        }
+        gained: dict[int, float] = defaultdict(float)
+        if grams:
+            for g in grams:
+                posting = self._desc_index.get(g)
+                if not posting or len(posting) > COMMON:
+                    continue
+                rarity = math.log((self._n + 1) / len(posting)) / math.log(self._n + 1)
+                for number in posting:
+                    gained[number] += rarity * min(self._described[number][g], 3) / 3
+                examined += len(posting)
+        for number, value in gained.items():
+            scores[number] += min(DESCRIBED, value)
+            spans[number].extend(phrases)
+        return examined
+
+    def _decide(
+        self,
+        text: str,
+        scores: dict[int, float],
+        spans: dict[int, list[tuple[int, int]]],
+        referenced: bool,
+        examined: int,
+    ) -> SpeechMatch:
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        ranked = [(n, s) for n, s in ranked if s >= CANDIDATE_MIN]
+        if not ranked:
+            return SpeechMatch(None, 0.0, (), referenced, text, examined)
+        top, second = ranked[0][1], ranked[1][1] if len(ranked) > 1 else 0.0
+        if top >= MIN_SCORE and top - second >= MARGIN:
+            number = ranked[0][0]
+            confidence = min(1.0, (top - second) / (2 * MARGIN))
+            rest = self._without(text, spans[number])
+            return SpeechMatch(number, confidence, (), referenced, rest, examined)
+        close = tuple(n for n, s in ranked if s > top - MARGIN)[:MAX_CANDIDATES]
+        return SpeechMatch(None, 0.0, close, referenced, text, examined)
+
+    def _without(self, text: str, spans: list[tuple[int, int]]) -> str:
+        """The question with the naming spans, and the meeting words next to them, blanked."""
+        chars = list(text)
+        for a, b in spans:
+            chars[a:b] = [" "] * (b - a)
+        rest = "".join(chars)
+        for word in self.words.meeting:
+            rest = rest.replace(word, " " * len(word))
+        return rest
+
+    # -- per command (/outline, --speech) ------------------------------------------------------
+
+    def lookup(self, ref: str) -> SpeechMatch:
+        """A speech by a year, part of its title or a description: looser than :meth:`match`
+        (any shared run of two characters counts), for a reference typed on its own."""
+        text = normalize(ref)
+        found = self.match(text)
+        if found.speech is not None or found.candidates:
+            return found
+        grams = [g for g in _bigrams(text) if _PLAIN.fullmatch(g)]
+        counts: Counter[int] = Counter()
+        examined = 0
+        for g in grams:
+            posting = self._title_index.get(g, [])
+            counts.update(posting)
+            examined += len(posting)
+        if not counts:
+            return found
+        best = max(counts.values())
+        if best < max(1, len(grams)):
+            return dataclasses.replace(found, examined=examined)
+        tied = tuple(sorted(n for n, c in counts.items() if c == best))
+        if len(tied) == 1:
+            return SpeechMatch(tied[0], 0.5, (), True, "", examined)
+        return SpeechMatch(None, 0.0, tied[:MAX_CANDIDATES], True, "", examined)
+
+    def years(self, year: int) -> tuple[int, ...]:
+        """The speeches whose title names ``year``, else those about it."""
+        return tuple(self._year_title.get(year) or self._year_about.get(year) or ())
+
+
+def _runs(grams: list[str], title: frozenset[str]) -> list[tuple[int, int]]:
+    """Character spans of the question made of consecutive bigrams that the title has."""
+    runs, start = [], None
+    for i, g in enumerate([*grams, ""]):
+        if g and g in title:
+            start = i if start is None else start
+        elif start is not None:
+            runs.append((start, i + 1))
+            start = None
+    return runs
+
+
+def _naming_phrases(text: str, markers: tuple[str, ...]) -> list[tuple[int, int]]:
+    """The text before each reference marker, back to punctuation or the previous marker."""
+    phrases = []
+    for marker in markers:
+        at = text.find(marker)
+        while at > 0:
+            start = at
+            while start > 0 and text[start - 1] not in "，,。？?（(）) 、：:" and at - start < 16:
+                start -= 1
+            if at - start >= 2:
+                phrases.append((start, at))
+            at = text.find(marker, at + 1)
+    return sorted(set(phrases))

@@ -165,9 +165,7 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         speech = None
         if args.speech:
             speech = _one_speech(await index.match_speech(args.speech), args.speech).number
-        result = await index.search(
-            question, k=args.k, speech=speech, everywhere=args.everywhere
-        )
+        result = await index.search(question, k=args.k, speech=speech, everywhere=args.everywhere)
     finally:
         await index.shutdown()
     if args.json:

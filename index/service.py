@@ -16,6 +16,7 @@ from .query.expand import Vocabulary
 from .rank.dense import DenseIndex, Embedder
 from .search import Live, search
 from .semantic import DenseStatus, Loader, Semantic
+from .speeches import match_reference, speech_finder
 from .store.connection import connect, db_files, why_failed
 from .store.fingerprint import fingerprint
 from .store.queries import (
@@ -29,14 +30,13 @@ from .store.queries import (
 )
 from .store.schema import SCHEMA, SCHEMA_VERSION, check_version, is_read_only
 from .store.snapshot import Snapshot
-from .speeches import match_reference, speech_finder
 from .types import (
     BuildReport,
+    Focus,
     IndexInfo,
     Outline,
     ParagraphView,
     Progress,
-    Focus,
     SearchResult,
     SpeechInfo,
 )

@@ -14,6 +14,8 @@ from ..ui import keyboards, render, texts
 from ..ui.html import esc
 from ..ui.pages import PAGE_SIZE, paginate, speech_pages
 from ..ui.replies import english, reply
+from ..ui.scope import EVERYWHERE
+from . import scope
 from .questions import search_reply
 
 log = logging.getLogger(__name__)
@@ -31,8 +33,12 @@ async def on_outline(update: Update, context: Context) -> None:
         text = render.speech_list(speeches, english=in_english)
         await reply(message, text, reply_markup=keyboards.speeches(speeches))
         return
-    info = await index.find_speech(ref)
-    tree = await index.outline(info.number) if info else None
+    found = await index.match_speech(ref)
+    if len(found) > 1:
+        text = texts.OUTLINE_WHICH(in_english, ref=esc(ref))
+        await reply(message, text, reply_markup=keyboards.speeches(found))
+        return
+    tree = await index.outline(found[0].number) if found else None
     if tree is None:
         await reply(message, texts.NO_SUCH_SPEECH(in_english, ref=esc(ref)))
         return
@@ -60,6 +66,10 @@ async def on_button(update: Update, context: Context) -> None:
         await _outline(query, context, action)
     elif isinstance(action, cb.SpeechesPage):
         await _speeches_page(query, context, action)
+    elif isinstance(action, cb.Everywhere):
+        await scope.on_everywhere(query, context, action)
+    elif isinstance(action, cb.Pick):
+        await scope.on_pick(query, context, action)
     else:
         await _section(query, context, action)
 
@@ -111,9 +121,14 @@ async def _more(query: CallbackQuery, context: Context, action: cb.More) -> None
     if stored is None:
         await _stale(query)
         return
+    everywhere = stored.speech == EVERYWHERE
     async with services.searching:
         result = await services.index.search(
-            stored.query, k=PAGE_SIZE, speech=stored.speech, offset=action.offset
+            stored.query,
+            k=PAGE_SIZE,
+            speech=None if everywhere else stored.speech,
+            offset=action.offset,
+            everywhere=everywhere,
         )
         text, markup = await search_reply(
             services, result, english=_english(query), query_id=stored.id

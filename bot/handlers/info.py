@@ -6,20 +6,26 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from ..services import Context
+from ..state import context_key
 from ..ui import render, texts
 from ..ui.replies import english, reply
 
 
 async def on_help(update: Update, context: Context) -> None:
-    """/start and /help."""
-    if update.effective_message is None:
+    """/start and /help; /start also forgets what follow-up questions would lean on."""
+    message = update.effective_message
+    if message is None:
         return
+    if message.text and message.text.split()[0].split("@")[0] == "/start":
+        private = message.chat.type == ChatType.PRIVATE
+        user_id = update.effective_user.id if update.effective_user else 0
+        await context.bot_data.followups.clear(context_key(message.chat.id, user_id, private))
     in_english = english(update)
     text = texts.HELP(in_english, username=context.bot.username)
     user = update.effective_user
     if context.bot_data.is_admin(user.id if user else None):
         text += texts.HELP_ADMIN(in_english)
-    await reply(update.effective_message, text)
+    await reply(message, text)
 
 
 async def on_about(update: Update, context: Context) -> None:

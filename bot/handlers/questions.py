@@ -7,11 +7,12 @@ import logging
 import time
 
 from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 
 from index import SearchResult, clean_display
 
 from ..services import Context, Services
-from ..state import user_hash
+from ..state import context_key, user_hash
 from ..ui import render, texts
 from ..ui.pages import PAGE_SIZE
 from ..ui.replies import english, reply
@@ -37,10 +38,13 @@ async def answer_question(update: Update, context: Context, query: str) -> None:
             await reply(message, texts.SLOW_DOWN(english(update)))
         return
     started = time.perf_counter()
+    key = context_key(message.chat.id, user_id, message.chat.type == ChatType.PRIVATE)
+    focus = await services.followups.get(key)
     async with services.searching:  # see Services.searching
-        result = await services.index.search(query, k=PAGE_SIZE)
+        result = await services.index.search(query, k=PAGE_SIZE, focus=focus)
         text, markup = await search_reply(services, result, english=english(update))
     await reply(message, text, reply_markup=markup)
+    await services.followups.put(key, result.focus)
     latency = (time.perf_counter() - started) * 1000
     await services.state.log_question(
         user_id, message.chat.type, query, latency, len(result.hits), result.relevant

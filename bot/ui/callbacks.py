@@ -51,6 +51,19 @@ class SectionPage(NamedTuple):
     page: int
 
 
+class Everywhere(NamedTuple):
+    """A stored question searched in all speeches, whatever speech or part it names."""
+
+    query_id: int
+
+
+class Pick(NamedTuple):
+    """ "哪篇讲话？": a stored question searched in the speech chosen."""
+
+    query_id: int
+    speech: int
+
+
 class Admin(NamedTuple):
     """An admin action with its argument (checked against SPEECHBOT_ADMINS on every press)."""
 
@@ -58,7 +71,7 @@ class Admin(NamedTuple):
     arg: str
 
 
-Action = More | Full | Context | OutlineOf | SpeechesPage | SectionPage | Admin
+Action = More | Full | Context | OutlineOf | SpeechesPage | SectionPage | Everywhere | Pick | Admin
 
 _PREFIX: dict[type, str] = {
     More: "m",
@@ -67,6 +80,8 @@ _PREFIX: dict[type, str] = {
     OutlineOf: "o",
     SpeechesPage: "l",
     SectionPage: "s",
+    Everywhere: "e",
+    Pick: "p",
     Admin: "a",
 }
 _TYPES = {prefix: kind for kind, prefix in _PREFIX.items()}

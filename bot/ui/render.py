@@ -22,7 +22,7 @@ from index import (
     SpeechInfo,
 )
 
-from . import keyboards, texts
+from . import keyboards, scope, texts
 from .html import (
     ELLIPSIS,
     MAX_MESSAGE,
@@ -73,10 +73,32 @@ def nothing_found(query: str, reason: str, *, english: bool = False) -> str:
 def result_reply(
     result: SearchResult, query_id: int | None, *, english: bool = False
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The reply text and buttons for a search result; paging buttons need a stored question."""
+    """The reply text and buttons for a search result; paging buttons need a stored question.
+
+    What the question pointed at comes first (``scope``): "哪篇讲话？" with a button per
+    speech, a part that does not exist, or one line saying what narrowed the search."""
+    if scope.asks_which(result):
+        picks = scope.pick_rows(result.candidates, query_id)
+        if not result.relevant or not result.hits:
+            return scope.which_text(result, english=english), scope.with_rows(None, picks)
+        text = scope.which_text(result, english=english) + "\n" + answer(result, english=english)
+        return fit(text), scope.with_rows(keyboards.answer(result, query_id), picks)
+    if result.available is not None and result.scope is not None:
+        text = texts.NO_SUCH_PART(
+            english,
+            title=esc(short(result.scope.speech_title, TITLE_BUDGET)),
+            count=result.available,
+            number=result.scope.speech,
+        )
+        return text, None
     if not result.relevant:
         return nothing_found(result.query, result.reason, english=english), None
-    return answer(result, english=english), keyboards.answer(result, query_id)
+    line = scope.scope_line(result, english=english)
+    text = answer(result, english=english)
+    markup = keyboards.answer(result, query_id)
+    return (fit(line + "\n" + text) if line else text), scope.with_rows(
+        markup, [scope.scope_row(result, query_id)]
+    )
 
 
 def about(info: IndexInfo, semantic: DenseStatus | None = None, *, english: bool = False) -> str:

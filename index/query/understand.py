@@ -24,7 +24,6 @@ from .wordlists import word_lists
 FOLLOWUP_CHARS = 10
 
 
-
 @dataclass(frozen=True, slots=True)
 class Understood:
     """A question split into where to look and what to look for."""

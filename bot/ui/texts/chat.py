@@ -181,3 +181,28 @@ BUTTON_SPEECHES = "◀ 讲话目录"
 BUTTON_CONFIRM = "确认"
 BUTTON_REPLACE = "替换"
 BUTTON_CANCEL = "取消"
+
+# --- what a question pointed at (issue 12): scope line, "哪篇讲话？", parts, follow-ups ----------
+
+#: The one line saying what narrowed the search.
+SCOPE_IN = Text("📌 在《{title}》{section}中", "📌 Within 《{title}》{section}")
+SCOPE_SECTION = Text("“{section}”", " “{section}”")
+#: A follow-up read in the previous answer's context.
+SCOPE_FOLLOWED = Text("↪️ 接上文《{title}》{section}", "↪️ Following on from 《{title}》{section}")
+#: The question points at a speech, but which one is unclear: one button per candidate below.
+WHICH_SPEECH = Text("❓ 哪篇讲话？请选择：", "❓ Which speech? Please choose:")
+WHICH_SPEECH_WITH_HITS = Text(
+    "❓ 哪篇讲话？可在下方选择；以下是全部讲话中的结果。",
+    "❓ Which speech? Choose one below; meanwhile, results from all speeches.",
+)
+#: The part asked for does not exist in that speech.
+NO_SUCH_PART = Text(
+    "《{title}》没有这一部分：它共有 {count} 部分。可用 /outline {number} 查看提纲。",
+    "《{title}》 has no such part: it has {count} parts. See /outline {number}.",
+)
+#: /outline NAME that several speeches match.
+OUTLINE_WHICH = Text(
+    "“{ref}”可能指以下讲话，请选择：", "“{ref}” may mean these speeches; choose one:"
+)
+BUTTON_EVERYWHERE = "🔍 在全部讲话中搜索"
+BUTTON_PICK = "{number}. {title}"

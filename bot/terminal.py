@@ -68,7 +68,11 @@ def render_result(result: SearchResult, *, color: bool) -> str:
         )
     blocks = [line] if (line := render_scope(result)) else []
     if result.candidates:
-        blocks.append("哪篇讲话？（--speech 编号）\n" + render_candidates(list(result.candidates)))
+        closest = f"以下按最接近的《{result.scope.speech_title}》回答；" if result.scope else ""
+        blocks.append(
+            f"哪篇讲话？{closest}可用 --speech 编号 指定：\n"
+            + render_candidates(list(result.candidates))
+        )
     if result.tentative:
         blocks.append("没有找到直接回答，以下段落可能相关：")
     for hit in result.hits:

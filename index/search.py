@@ -118,8 +118,10 @@ def rank(
             )  # fmt: skip
     section = found.section
     text = _with_years(understood.text, snap, speech)
+    markers: list[str] = []
     if found.enumerated is not None:
-        text += f" {_numeral(found.enumerated)}是 {_numeral(found.enumerated)}要"
+        markers = [f"{_numeral(found.enumerated)}是", f"{_numeral(found.enumerated)}要"]
+        text += " " + " ".join(markers)
     parts = units(text, snap.tokenizer, live.vocab)
     if section is not None:
         # "第二部分主要讲了哪些要求": what is asked is the section itself.
@@ -142,6 +144,13 @@ def rank(
     ranked = _retrieve(
         live, parts, tokens, highlight, n, row_range, min_coverage, vector, speech, section, prefer
     )
+    if markers and row_range is not None:
+        # "第六条" of a part whose items are in its text: the paragraph saying "六是" first.
+        marked = snap.bm25.top(markers, n, row_range)[0]
+        rest = [r for r in ranked.rows if r.row not in {m.row for m in marked}]
+        if marked:
+            rows = (marked + rest)[:n]
+            ranked = dataclasses.replace(ranked, rows=rows, relevant=True, tentative=False)
     return dataclasses.replace(ranked, understood=understood)
 
 
@@ -195,6 +204,9 @@ def _retrieve(
     cover = best_coverage(parts, tokens, scored, snap.bm25, min_coverage) if scored else 0.0
     evidence = dense.evidence(sims, row_range) if dense is not None and sims is not None else None
     verdict = judge(cover, min_coverage, evidence)
+    if verdict is Verdict.NONE and section is not None and (scored or semantic):
+        # The part asked for exists: its best passages may be related, never "nothing".
+        verdict = Verdict.POSSIBLE
     rows = _fused(scored, semantic, n) if semantic else scored[:n]
     total = max(total, len(rows))
     if verdict is Verdict.NONE:

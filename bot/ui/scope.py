@@ -47,6 +47,9 @@ def asks_which(result: SearchResult) -> bool:
 
 def which_text(result: SearchResult, *, english: bool = False) -> str:
     """The question back, alone or above results from all speeches."""
+    if result.scope is not None:
+        title = esc(short(result.scope.speech_title, _TITLE))
+        return texts.WHICH_SPEECH_CLOSEST(english, title=title)
     if result.relevant and result.hits:
         return texts.WHICH_SPEECH_WITH_HITS(english)
     return texts.WHICH_SPEECH(english)

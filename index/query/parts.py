@@ -150,7 +150,14 @@ def resolve(
     if ref.point == LAST and tops and _numbered(tops[-1].children):
         return Resolved(_numbered(tops[-1].children)[-1])
     section = _pick(tops, ref.point)
-    return Resolved(section) if section is not None else Resolved(None, len(tops))
+    if section is not None:
+        return Resolved(section)
+    opening = near if near is not None and near.kind == "preamble" else None
+    opening = opening or next((s for s in spans if s.kind == "preamble"), None)
+    if opening is not None and ref.point > len(tops):
+        # "去年工作第六条": beyond the outline's points, the opening's review ("六是…").
+        return Resolved(opening, enumerated=ref.point)
+    return Resolved(None, len(tops))
 
 
 def _within(section: SectionSpan | None, point: int | None) -> Resolved:

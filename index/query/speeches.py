@@ -52,7 +52,7 @@ class SpeechMatch:
     confidence: float  # 0 (nothing named) to 1 (named with a wide lead)
     candidates: tuple[int, ...]  # closest speeches, best first, when none is clear
     referenced: bool  # the question points at a speech or meeting ("那篇", "会议上", "讲话")
-    text: str  # the question without the words that named the speech
+    text: str  # the question without the words that named the speech (or the closest one)
     examined: int  # index entries visited: bounded by the question, not by the speeches
 
 
@@ -147,7 +147,8 @@ class SpeechFinder:
                 continue
             for number in numbers:
                 scores[number] += weight
-                spans[number].append(found.span())
+                if weight == YEAR_IN_TITLE:  # a year it is about stays a search term ("2022年")
+                    spans[number].append(found.span())
             examined += len(numbers)
         return examined
 
@@ -237,16 +238,28 @@ class SpeechFinder:
         if top >= MIN_SCORE and top - second >= MARGIN:
             number = ranked[0][0]
             confidence = min(1.0, (top - second) / (2 * MARGIN))
-            rest = self._without(text, spans[number])
+            rest = self._without(text, spans[number], number)
             return SpeechMatch(number, confidence, (), referenced, rest, examined)
         close = tuple(n for n, s in ranked if s > top - MARGIN)[:MAX_CANDIDATES]
-        return SpeechMatch(None, 0.0, close, referenced, text, examined)
+        rest = self._without(text, spans[close[0]], close[0])
+        return SpeechMatch(None, 0.0, close, referenced, rest, examined)
 
-    def _without(self, text: str, spans: list[tuple[int, int]]) -> str:
-        """The question with the naming spans, and the meeting words next to them, blanked."""
+    def _without(self, text: str, spans: list[tuple[int, int]], number: int) -> str:
+        """The question with the naming spans blanked, and with them the other runs of the
+        speech's title next to them ("2023年县委工作会议" whole) and the meeting words."""
         chars = list(text)
         for a, b in spans:
             chars[a:b] = [" "] * (b - a)
+        grams = _bigrams(_YEAR.sub(lambda m: "|" * len(m.group()), text))
+        runs = _runs(grams, self._titles[number])
+        changed = True
+        while changed:
+            changed = False
+            for a, b in runs:
+                touches = (a > 0 and chars[a - 1].isspace()) or (b < len(chars) and chars[b].isspace())
+                if touches and any(not c.isspace() for c in chars[a:b]):
+                    chars[a:b] = [" "] * (b - a)
+                    changed = True
         rest = "".join(chars)
         for word in self.words.meeting:
             rest = rest.replace(word, " " * len(word))

@@ -30,7 +30,9 @@ class Understood:
 
     text: str  # the rest of the question, to be searched
     speech: int | None = None  # the speech the search is narrowed to
-    how: str = ""  # why: "named" (by the question), "given" (by the caller), "followup"
+    # why: "named" (by the question), "given" (by the caller), "followup" (the previous answer),
+    # "closest" (named vaguely: the closest of ``candidates``, which the reply offers)
+    how: str = ""
     part: PartRef | None = None  # the part of that speech the question points at
     candidates: tuple[int, ...] = ()  # "哪篇讲话？": the question points at one of these
     prefer: Focus | None = None  # a follow-up: rank the previous answer's speech first
@@ -59,14 +61,26 @@ def understand(
     if speech is None and not everywhere and focus is not None and leans_on(rest, ref):
         if ref is not None:
             return Understood(rest, focus.speech, "followup", ref, prefer=focus)
-        return Understood(text, None, "followup", None, prefer=focus)
+        return Understood(_without_followup_words(text), None, "followup", None, prefer=focus)
     if speech is None and ref is not None and not everywhere:
-        close = found.candidates if found is not None and found.candidates else finder.numbers
-        return Understood(rest, None, "", ref, close[:MAX_CANDIDATES])
+        if found is not None and found.candidates:
+            # Named vaguely: answered from the closest speech, the others offered beside it.
+            rest = read_part(found.text)[1]
+            return Understood(rest, found.candidates[0], "closest", ref, found.candidates)
+        return Understood(rest, None, "", ref, finder.numbers[:MAX_CANDIDATES])
     if speech is None:
+        # Named vaguely, no part: all speeches are searched and the candidates offered.
         ask = found.candidates if found is not None and found.referenced else ()
         return Understood(text, None, "", None, ask)
     return Understood(rest if ref is not None else text, speech, how, ref)
+
+
+def _without_followup_words(text: str) -> str:
+    """A follow-up without the words that only say it follows ("网络这块呢" → "网络")."""
+    for word in word_lists("speech_words.txt")["followup"]:
+        if len(word) > 1 or word in "呢那":
+            text = text.replace(word, " ")
+    return text
 
 
 def leans_on(text: str, ref: PartRef | None) -> bool:

@@ -195,6 +195,10 @@ WHICH_SPEECH_WITH_HITS = Text(
     "❓ 哪篇讲话？可在下方选择；以下是全部讲话中的结果。",
     "❓ Which speech? Choose one below; meanwhile, results from all speeches.",
 )
+WHICH_SPEECH_CLOSEST = Text(
+    "❓ 不能确定是哪篇讲话：以下按最接近的《{title}》回答，也可在下方选择另一篇。",
+    "❓ Not sure which speech: answered from the closest, 《{title}》; choose another below.",
+)
 #: The part asked for does not exist in that speech.
 NO_SUCH_PART = Text(
     "《{title}》没有这一部分：它共有 {count} 部分。可用 /outline {number} 查看提纲。",

@@ -26,6 +26,7 @@ from .settings import ConfigError, Settings
 
 log = logging.getLogger("speechbot")
 
+_SPEECH = "its number, a year, part of its title, or a description"
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
 
@@ -60,16 +61,8 @@ def _add_index_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         "question", nargs="+", help="the question, e.g. 如何发挥基层党组织战斗堡垒作用"
     )
     ask.add_argument("-k", type=int, default=3, help="number of passages (default 3)")
-    ask.add_argument(
-        "--speech",
-        metavar="SPEECH",
-        help="only search this speech: its number, a year, part of its title, or a description",
-    )
-    ask.add_argument(
-        "--everywhere",
-        action="store_true",
-        help="search all speeches, whatever speech or part the question names",
-    )
+    ask.add_argument("--speech", help=f"only search this speech: {_SPEECH}")
+    ask.add_argument("--everywhere", action="store_true", help="search all, whatever it names")
     ask.add_argument("--json", action="store_true", help="print a JSON array instead of text")
     ask.add_argument(
         "--color",
@@ -85,9 +78,7 @@ def _add_index_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         description="Without SPEECH, list the speeches; with a number from that "
         "list or part of a title, show that speech's section tree.",
     )
-    outline.add_argument(
-        "speech", nargs="?", help="speech number, a year, part of its title, or a description"
-    )
+    outline.add_argument("speech", nargs="?", help=f"the speech: {_SPEECH}")
     outline.set_defaults(func=cmd_outline)
 
     reindex = sub.add_parser(

@@ -2,7 +2,8 @@
 
 Each step lives with its concern; to change one, go there:
 
-1. ``query/understand``: the speech, part and point a question names (taken out of the text).
+1. ``query/understand``: the speech (``query/speeches``) and part (``query/parts``) a question
+   points at, taken out of the text, or the previous answer a follow-up leans on.
 2. ``query/expand``: the question's units, with synonyms and stand-ins for unknown words, and
    the weighted BM25 query tokens.
 3. ``rank/bm25``: the best rows for those tokens; ``rank/dense``: the rows whose sentences are
@@ -15,24 +16,24 @@ Each step lives with its concern; to change one, go there:
 from __future__ import annotations
 
 import asyncio
-import bisect
 import dataclasses
 from dataclasses import dataclass
 
 import aiosqlite
 
 from .query.expand import Unit, Vocabulary, query_tokens, units
-from .query.focus import focus_of, section_by_id, section_of_row
-from .query.parts import Resolved, fillers, resolve
+from .query.focus import focus_of, owner_of, scope_of, section_by_id, section_of_row
+from .query.parts import Resolved, enumeration_markers, fillers, resolve
+from .query.prefer import leaning, preferred_ranges
 from .query.relevance import Verdict, best_coverage, judge
 from .query.speeches import SpeechFinder
-from .query.understand import Understood, understand
+from .query.understand import Understood, understand, with_years
 from .rank.bm25 import Scored
 from .rank.dense import DenseIndex, Vectors, fuse
 from .rank.hits import in_order, make_hit, without_near_duplicates
 from .store.queries import fetch_paragraphs
 from .store.snapshot import Snapshot
-from .types import Focus, Scope, SearchResult, SectionSpan
+from .types import Focus, SearchResult, SectionSpan
 
 #: Rows ranked per row shown: near-duplicate passages are dropped only after ranking (comparing
 #: every passage would be too slow), and the page must not come up short when some are.
@@ -101,28 +102,14 @@ def rank(
     """
     snap = live.snapshot
     understood = understand(query, live.finder, speech, focus, everywhere)
-    speech = understood.speech
-    if speech is not None and speech not in snap.speech_rows:
-        return Ranked((), [], 0, False, "no such speech")
-    if understood.part is not None and speech is None:
-        return Ranked((), [], 0, False, "which speech", understood=understood)
-    found = Resolved(None)
-    if speech is not None and understood.part is not None:
-        spans = live.sections.get(speech, [])
-        near = section_by_id(spans, focus.section_id) if focus is not None else None
-        found = resolve(spans, understood.part, near)
-        if found.section is None:
-            return Ranked(
-                (), [], 0, False, "no such part", speech, understood=understood,
-                available=found.available,
-            )  # fmt: skip
-    section = found.section
-    text = _with_years(understood.text, snap, speech)
-    markers: list[str] = []
-    if found.enumerated is not None:
-        markers = [f"{_numeral(found.enumerated)}是", f"{_numeral(found.enumerated)}要"]
-        text += " " + " ".join(markers)
-    parts = units(text, snap.tokenizer, live.vocab)
+    found = _where(live, understood, focus)
+    if isinstance(found, Ranked):
+        return found
+    speech, section = understood.speech, found.section
+    info = snap.speeches.get(speech) if speech is not None else None
+    text = with_years(understood.text, info.year if info else None)
+    markers = enumeration_markers(found.enumerated) if found.enumerated is not None else []
+    parts = units(" ".join([text, *markers]), snap.tokenizer, live.vocab)
     if section is not None:
         # "第二部分主要讲了哪些要求": what is asked is the section itself.
         parts = [u for u in parts if u.text not in fillers()]
@@ -140,34 +127,48 @@ def rank(
     row_range = (
         (section.lo, section.hi) if section else snap.speech_rows.get(speech) if speech else None
     )
-    prefer = _preferred(live, understood.prefer) if row_range is None else []
+    prefer = (
+        preferred_ranges(snap.speech_rows, live.sections, understood.prefer)
+        if row_range is None
+        else []
+    )
     ranked = _retrieve(
         live, parts, tokens, highlight, n, row_range, min_coverage, vector, speech, section, prefer
     )
     if markers and row_range is not None:
-        # "第六条" of a part whose items are in its text: the paragraph saying "六是" first.
-        marked = snap.bm25.top(markers, n, row_range)[0]
-        rest = [r for r in ranked.rows if r.row not in {m.row for m in marked}]
-        if marked:
-            rows = (marked + rest)[:n]
-            ranked = dataclasses.replace(ranked, rows=rows, relevant=True, tentative=False)
+        ranked = _marked_first(snap, ranked, markers, n, row_range)
     return dataclasses.replace(ranked, understood=understood)
 
 
-def _numeral(n: int) -> str:
-    """4 → 四 (the items of a speech's text are numbered in Chinese: "四是…")."""
-    return "一二三四五六七八九十"[n - 1] if 0 < n <= 10 else str(n)
+def _marked_first(
+    snap: Snapshot, ranked: Ranked, markers: list[str], n: int, row_range: tuple[int, int]
+) -> Ranked:
+    """ "第六条" of a part whose items are in its text: the paragraphs saying "六是" first."""
+    marked = snap.bm25.top(markers, n, row_range)[0]
+    if not marked:
+        return ranked
+    rest = [r for r in ranked.rows if r.row not in {m.row for m in marked}]
+    return dataclasses.replace(ranked, rows=(marked + rest)[:n], relevant=True, tentative=False)
 
 
-def _preferred(live: Live, focus: Focus | None) -> list[tuple[int, int]]:
-    """The row ranges a follow-up prefers: the previous answer's section, then its speech."""
-    if focus is None or focus.speech not in live.snapshot.speech_rows:
-        return []
-    ranges = [live.snapshot.speech_rows[focus.speech]]
-    section = section_by_id(live.sections.get(focus.speech, []), focus.section_id)
-    if section is not None:
-        ranges.insert(0, (section.lo, section.hi))
-    return ranges
+def _where(live: Live, understood: Understood, focus: Focus | None) -> Ranked | Resolved:
+    """The part the question points at in its speech, or the reply when there is none."""
+    speech = understood.speech
+    if speech is not None and speech not in live.snapshot.speech_rows:
+        return Ranked((), [], 0, False, "no such speech")
+    if understood.part is not None and speech is None:
+        return Ranked((), [], 0, False, "which speech", understood=understood)
+    if speech is None or understood.part is None:
+        return Resolved(None)
+    spans = live.sections.get(speech, [])
+    near = section_by_id(spans, focus.section_id) if focus is not None else None
+    found = resolve(spans, understood.part, near)
+    if found.section is None:
+        return Ranked(
+            (), [], 0, False, "no such part", speech, understood=understood,
+            available=found.available,
+        )  # fmt: skip
+    return found
 
 
 def _retrieve(
@@ -196,7 +197,7 @@ def _retrieve(
     sims = dense.similarities(vector) if dense is not None and vector is not None else None
     semantic = dense.top(sims, depth, row_range) if dense is not None and sims is not None else []
     if prefer:
-        scored, semantic = _leaning(live, tokens, depth, prefer, scored, semantic, sims)
+        scored, semantic = leaning(snap.bm25, dense, tokens, depth, prefer, scored, semantic, sims)
     if not scored and not semantic:
         return Ranked(
             highlight, [], 0, False, "no query term occurs in the corpus", speech, section
@@ -218,46 +219,11 @@ def _retrieve(
     return Ranked(highlight, rows, total, True, "", speech, section, tentative)
 
 
-#: Weight of a preferred range's ranking in the fusion, against 1 for the whole corpus's.
-PREFER_WEIGHT = 1.5
-
-
-def _leaning(
-    live: Live,
-    tokens: list[str],
-    depth: int,
-    prefer: list[tuple[int, int]],
-    scored: list[Scored],
-    semantic: list[Scored],
-    sims: object,
-) -> tuple[list[Scored], list[Scored]]:
-    """The whole corpus's rankings with those of the preferred ranges fused in ahead."""
-    snap, dense = live.snapshot, live.dense
-    lexical = [(1.0, scored)]
-    meaning = [(1.0, semantic)] if semantic else []
-    for lo_hi in prefer:
-        if tokens:
-            lexical.append((PREFER_WEIGHT, snap.bm25.top(tokens, depth, lo_hi)[0]))
-        if dense is not None and semantic:
-            meaning.append((PREFER_WEIGHT, dense.top(sims, depth, lo_hi)))  # type: ignore[arg-type]
-    bm25 = {s.row: s.score for _, ranking in lexical for s in ranking}
-    fused = [Scored(s.row, bm25[s.row]) for s in fuse(lexical, RRF_K, depth) if s.row in bm25]
-    return fused, fuse(meaning, RRF_K, depth) if meaning else []
-
-
 def _fused(lexical: list[Scored], semantic: list[Scored], n: int) -> list[Scored]:
     """The fused order, each row keeping its BM25 score (0 for rows found by meaning alone)."""
     bm25 = {s.row: s.score for s in lexical}
     order = fuse([(1.0, lexical), (1.0, semantic)], RRF_K, n)
     return [Scored(s.row, bm25.get(s.row, 0.0)) for s in order]
-
-
-def _with_years(text: str, snap: Snapshot, speech: int | None) -> str:
-    year = snap.speeches[speech].year if speech is not None and speech in snap.speeches else None
-    if year is None:
-        return text
-    # A speech says "过去一年"/"今年" where a question says "2022年"/"2023年".
-    return text.replace(f"{year - 1}年", " 过去一年 去年 ").replace(f"{year}年", " 今年 ")
 
 
 async def search(
@@ -278,17 +244,9 @@ async def search(
     snap = live.snapshot
     k, offset = max(0, k), max(0, offset)
     # Tokenising and scoring are CPU work: a thread keeps other chats answered meanwhile.
-    ranked = await asyncio.to_thread(
-        rank,
-        live,
-        query,
-        ranking_depth(offset, k),
-        speech,
-        min_coverage,
-        vector,
-        focus,
-        everywhere,
-    )
+    depth = ranking_depth(offset, k)
+    args = (live, query, depth, speech, min_coverage, vector, focus, everywhere)
+    ranked = await asyncio.to_thread(rank, *args)
     views = await fetch_paragraphs(db, [int(snap.paragraph_ids[r.row]) for r in ranked.rows])
     ordered = [
         (r, views[int(snap.paragraph_ids[r.row])])
@@ -315,7 +273,9 @@ async def search(
         speech=ranked.speech,
         section=ranked.section.title if ranked.section else None,
         tentative=ranked.tentative,
-        scope=_scope(live, ranked),
+        scope=scope_of(ranked.understood, ranked.speech, ranked.section, snap.speeches)
+        if ranked.understood and (ranked.rows or ranked.available is not None)
+        else None,
         candidates=tuple(
             snap.speeches[c]
             for c in (ranked.understood.candidates if ranked.understood else ())
@@ -326,42 +286,11 @@ async def search(
     )
 
 
-def _scope(live: Live, ranked: Ranked) -> Scope | None:
-    """What narrowed the search, or the follow-up it leaned on, for the reply's first line."""
-    understood, snap = ranked.understood, live.snapshot
-    if understood is None:
-        return None
-    number = ranked.speech if ranked.speech is not None else None
-    if number is None and understood.prefer is not None and ranked.rows:
-        number = understood.prefer.speech
-    info = snap.speeches.get(number) if number is not None else None
-    if info is None:
-        return None
-    return Scope(
-        speech=info.number,
-        speech_title=info.title,
-        section=ranked.section.title if ranked.section else None,
-        followed=understood.how == "followup",
-        given=understood.how == "given",
-    )
-
-
 def _focus(live: Live, ranked: Ranked) -> Focus | None:
     """What a follow-up to this answer may lean on."""
     if not ranked.relevant or not ranked.rows:
         return None
     row = ranked.rows[0].row
-    owner = _owner(live, row)
+    owner = owner_of(live.row_starts, live.snapshot.speech_rows, row)
     top = section_of_row(live.sections.get(owner, []), row) if owner is not None else None
     return focus_of(ranked.speech, ranked.section, owner, top)
-
-
-def _owner(live: Live, row: int) -> int | None:
-    """The speech a row belongs to (binary search over the speeches' first rows)."""
-    starts = live.row_starts
-    index = bisect.bisect_right(starts, (row, 1 << 62)) - 1
-    if index < 0:
-        return None
-    number = starts[index][1]
-    lo, hi = live.snapshot.speech_rows.get(number, (0, 0))
-    return number if lo <= row < hi else None

@@ -193,35 +193,16 @@ class SearchIndex:
     # -- queries ----------------------------------------------------------------------------
 
     async def search(
-        self,
-        query: str,
-        k: int = 3,
-        speech: int | None = None,
-        offset: int = 0,
-        *,
-        focus: Focus | None = None,
-        everywhere: bool = False,
-    ) -> SearchResult:
-        """The best ``k`` passages for ``query`` after ``offset``, optionally in one speech.
-
-        ``focus``: the previous answer's :attr:`SearchResult.focus`, which a follow-up question
-        leans on (a preference, never a filter); ``everywhere``: search all speeches whatever
-        speech or part the question names (the reply's "search all speeches" button).
-        """
+        self, query: str, k: int = 3, speech: int | None = None, offset: int = 0, *,
+        focus: Focus | None = None, everywhere: bool = False,
+    ) -> SearchResult:  # fmt: skip
+        """The best ``k`` passages for ``query`` after ``offset``, optionally in one speech;
+        ``focus``: the previous answer's :attr:`SearchResult.focus`, which a follow-up leans on
+        (a preference, never a filter); ``everywhere``: ignore the speech and part it names."""
         live = self._live_view()
         vector = await self._semantic.query(query) if live.dense is not None else None
-        return await search(
-            live,
-            self._db(),
-            query,
-            k,
-            speech,
-            offset,
-            self.config.min_coverage,
-            vector,
-            focus,
-            everywhere,
-        )
+        args = (query, k, speech, offset, self.config.min_coverage, vector, focus, everywhere)
+        return await search(live, self._db(), *args)
 
     async def speeches(self) -> list[SpeechInfo]:
         """The indexed speeches in number order."""

@@ -3,9 +3,11 @@ follow-up), and the section a follow-up leans on."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import bisect
+from collections.abc import Mapping, Sequence
 
-from ..types import Focus, SectionSpan
+from ..types import Focus, Scope, SectionSpan, SpeechInfo
+from .understand import Understood
 
 
 def section_of_row(spans: Sequence[SectionSpan], row: int) -> SectionSpan | None:
@@ -40,3 +42,38 @@ def focus_of(
     if top_speech is None:
         return None
     return Focus(top_speech, top.section_id if top else None)
+
+
+def owner_of(
+    starts: Sequence[tuple[int, int]], speech_rows: Mapping[int, tuple[int, int]], row: int
+) -> int | None:
+    """The speech a row belongs to: a binary search over ``(first row, number)`` pairs."""
+    index = bisect.bisect_right(starts, (row, 1 << 62)) - 1
+    if index < 0:
+        return None
+    number = starts[index][1]
+    lo, hi = speech_rows.get(number, (0, 0))
+    return number if lo <= row < hi else None
+
+
+def scope_of(
+    understood: Understood,
+    speech: int | None,
+    section: SectionSpan | None,
+    speeches: Mapping[int, SpeechInfo],
+) -> Scope | None:
+    """What narrowed a search that found passages (the speech and part), or the previous
+    answer a follow-up leaned on."""
+    number = speech
+    if number is None and understood.prefer is not None:
+        number = understood.prefer.speech
+    info = speeches.get(number) if number is not None else None
+    if info is None:
+        return None
+    return Scope(
+        speech=info.number,
+        speech_title=info.title,
+        section=section.title if section else None,
+        followed=understood.how == "followup",
+        given=understood.how == "given",
+    )

@@ -186,3 +186,9 @@ def _closest(spans: Sequence[SectionSpan], about: str) -> SectionSpan | None:
             best = (share, depth, span)
         stack.extend((c, depth + 1) for c in span.children)
     return best[2] if best else None
+
+
+def enumeration_markers(n: int) -> list[str]:
+    """How a speech's text numbers its items: 4 → "四是", "四要"."""
+    numeral = "一二三四五六七八九十"[n - 1] if 0 < n <= 10 else str(n)
+    return [f"{numeral}是", f"{numeral}要"]

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..text.normalize import normalize
+from .speech_text import PLAIN, YEAR, bigrams, covered, naming_phrases, title_runs
 from .wordlists import word_lists
 
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
-_PLAIN = re.compile(r"[\u4e00-\u9fff]{2}")  # a bigram worth indexing: two CJK characters
 #: A bigram or year shared by more speeches than this tells none apart: it is not walked.
 COMMON = 64
 YEAR_IN_TITLE = 4.0  # a year the title names
@@ -69,21 +67,6 @@ def _words() -> _Words:
     return _Words(lists["generic"], lists["topic"], lists["meeting"], lists["reference"])
 
 
-def _bigrams(text: str) -> list[str]:
-    return [text[i : i + 2] for i in range(len(text) - 1)]
-
-
-def _covered(text: str, words: Iterable[str]) -> list[bool]:
-    """Which characters of ``text`` belong to one of ``words``."""
-    mask = [False] * len(text)
-    for word in words:
-        start = text.find(word)
-        while start >= 0:
-            mask[start : start + len(word)] = [True] * len(word)
-            start = text.find(word, start + 1)
-    return mask
-
-
 class SpeechFinder:
     """The look-up structures of one generation's speeches; immutable once built."""
 
@@ -105,18 +88,18 @@ class SpeechFinder:
 
     def _add(self, key: SpeechKey) -> None:
         title = normalize(key.title)
-        grams = frozenset(g for g in _bigrams(_YEAR.sub("|", title)) if _PLAIN.fullmatch(g))
+        grams = frozenset(g for g in bigrams(YEAR.sub("|", title)) if PLAIN.fullmatch(g))
         self._titles[key.number] = grams
         for g in grams:
             self._title_index[g].append(key.number)
-        in_title = {int(y) for y in _YEAR.findall(title)}
+        in_title = {int(y) for y in YEAR.findall(title)}
         for year in in_title:
             self._year_title[year].append(key.number)
         opening = normalize(key.opening)
-        about = {int(y) for y in _YEAR.findall(opening)} | ({key.year} if key.year else set())
+        about = {int(y) for y in YEAR.findall(opening)} | ({key.year} if key.year else set())
         for year in about - in_title:
             self._year_about[year].append(key.number)
-        counts = Counter(g for g in _bigrams(opening) if _PLAIN.fullmatch(g))
+        counts = Counter(g for g in bigrams(opening) if PLAIN.fullmatch(g))
         self._described[key.number] = counts
         for g in counts:
             self._desc_index[g].append(key.number)
@@ -128,7 +111,7 @@ class SpeechFinder:
         scores: dict[int, float] = defaultdict(float)
         spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
         examined = self._years(text, scores, spans)
-        examined += self._title_runs(text, scores, spans)
+        examined += self._titleruns(text, scores, spans)
         referenced = any(w in text for w in self.words.meeting)
         if referenced:
             examined += self._descriptions(text, scores, spans)
@@ -138,7 +121,7 @@ class SpeechFinder:
         self, text: str, scores: dict[int, float], spans: dict[int, list[tuple[int, int]]]
     ) -> int:
         examined = 0
-        for found in _YEAR.finditer(text):
+        for found in YEAR.finditer(text):
             year = int(found.group(1))
             numbers, weight = self._year_title.get(year), YEAR_IN_TITLE
             if not numbers:
@@ -152,10 +135,10 @@ class SpeechFinder:
             examined += len(numbers)
         return examined
 
-    def _title_runs(
+    def _titleruns(
         self, text: str, scores: dict[int, float], spans: dict[int, list[tuple[int, int]]]
     ) -> int:
-        grams = _bigrams(_YEAR.sub(lambda m: "|" * len(m.group()), text))
+        grams = bigrams(YEAR.sub(lambda m: "|" * len(m.group()), text))
         candidates: set[int] = set()
         examined = 0
         for g in grams:
@@ -167,7 +150,7 @@ class SpeechFinder:
             title = self._titles[number]
             runs = [
                 (a, b, self._run_weight(text, a, b, len(self._title_index[grams[a]])))
-                for a, b in _runs(grams, title)
+                for a, b in title_runs(grams, title)
             ]
             counted = [(a, b, w) for a, b, w in runs if w > 0]
             if not counted:
@@ -182,8 +165,8 @@ class SpeechFinder:
         """How strongly ``text[start:end]``, shared with a title, names that speech (a run of
         two characters only when no other title has it, or next to a meeting word)."""
         run = text[start:end]
-        generic = _covered(run, self.words.generic)
-        topic = _covered(run, self.words.topic)
+        generic = covered(run, self.words.generic)
+        topic = covered(run, self.words.topic)
         n_generic = sum(generic)
         n_topic = sum(t and not g for t, g in zip(topic, generic, strict=True))
         other = len(run) - n_generic - n_topic
@@ -200,12 +183,12 @@ class SpeechFinder:
         """A naming phrase ("总结2019年党建那篇") against what each opening says."""
         examined = 0
         named = {i for found in spans.values() for a, b in found for i in range(a, b)}
-        phrases = _naming_phrases(text, self.words.reference)
+        phrases = naming_phrases(text, self.words.reference)
         grams = {
             text[i : i + 2]
             for a, b in phrases
             for i in range(a, b - 1)
-            if i not in named and i + 1 not in named and _PLAIN.fullmatch(text[i : i + 2])
+            if i not in named and i + 1 not in named and PLAIN.fullmatch(text[i : i + 2])
         }
         gained: dict[int, float] = defaultdict(float)
         if grams:
@@ -250,13 +233,15 @@ class SpeechFinder:
         chars = list(text)
         for a, b in spans:
             chars[a:b] = [" "] * (b - a)
-        grams = _bigrams(_YEAR.sub(lambda m: "|" * len(m.group()), text))
-        runs = _runs(grams, self._titles[number])
+        grams = bigrams(YEAR.sub(lambda m: "|" * len(m.group()), text))
+        runs = title_runs(grams, self._titles[number])
         changed = True
         while changed:
             changed = False
             for a, b in runs:
-                touches = (a > 0 and chars[a - 1].isspace()) or (b < len(chars) and chars[b].isspace())
+                touches = (a > 0 and chars[a - 1].isspace()) or (
+                    b < len(chars) and chars[b].isspace()
+                )
                 if touches and any(not c.isspace() for c in chars[a:b]):
                     chars[a:b] = [" "] * (b - a)
                     changed = True
@@ -274,7 +259,7 @@ class SpeechFinder:
         found = self.match(text)
         if found.speech is not None or found.candidates:
             return found
-        grams = [g for g in _bigrams(text) if _PLAIN.fullmatch(g)]
+        grams = [g for g in bigrams(text) if PLAIN.fullmatch(g)]
         counts: Counter[int] = Counter()
         examined = 0
         for g in grams:
@@ -294,30 +279,3 @@ class SpeechFinder:
     def years(self, year: int) -> tuple[int, ...]:
         """The speeches whose title names ``year``, else those about it."""
         return tuple(self._year_title.get(year) or self._year_about.get(year) or ())
-
-
-def _runs(grams: list[str], title: frozenset[str]) -> list[tuple[int, int]]:
-    """Character spans of the question made of consecutive bigrams that the title has."""
-    runs, start = [], None
-    for i, g in enumerate([*grams, ""]):
-        if g and g in title:
-            start = i if start is None else start
-        elif start is not None:
-            runs.append((start, i + 1))
-            start = None
-    return runs
-
-
-def _naming_phrases(text: str, markers: tuple[str, ...]) -> list[tuple[int, int]]:
-    """The text before each reference marker, back to punctuation or the previous marker."""
-    phrases = []
-    for marker in markers:
-        at = text.find(marker)
-        while at > 0:
-            start = at
-            while start > 0 and text[start - 1] not in "，,。？?（(）) 、：:" and at - start < 16:
-                start -= 1
-            if at - start >= 2:
-                phrases.append((start, at))
-            at = text.find(marker, at + 1)
-    return sorted(set(phrases))

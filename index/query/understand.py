@@ -75,6 +75,13 @@ def understand(
     return Understood(rest if ref is not None else text, speech, how, ref)
 
 
+def with_years(text: str, year: int | None) -> str:
+    """A speech says "过去一年"/"今年" where a question about it says "2022年"/"2023年"."""
+    if year is None:
+        return text
+    return text.replace(f"{year - 1}年", " 过去一年 去年 ").replace(f"{year}年", " 今年 ")
+
+
 def _without_followup_words(text: str) -> str:
     """A follow-up without the words that only say it follows ("网络这块呢" → "网络")."""
     for word in word_lists("speech_words.txt")["followup"]:

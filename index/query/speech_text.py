@@ -1,0 +1,53 @@
+"""Character runs a question shares with a speech's title, and the phrases that name a speech
+("总结2019年党建那篇" before "那篇"): the text side of ``speeches``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
+PLAIN = re.compile(r"[\u4e00-\u9fff]{2}")  # a bigram worth indexing: two CJK characters
+
+
+def bigrams(text: str) -> list[str]:
+    """Every two consecutive characters of ``text``."""
+    return [text[i : i + 2] for i in range(len(text) - 1)]
+
+
+def covered(text: str, words: Iterable[str]) -> list[bool]:
+    """Which characters of ``text`` belong to one of ``words``."""
+    mask = [False] * len(text)
+    for word in words:
+        start = text.find(word)
+        while start >= 0:
+            mask[start : start + len(word)] = [True] * len(word)
+            start = text.find(word, start + 1)
+    return mask
+
+
+def title_runs(grams: list[str], title: frozenset[str]) -> list[tuple[int, int]]:
+    """Character spans of the question made of consecutive bigrams that the title has."""
+    found, start = [], None
+    for i, g in enumerate([*grams, ""]):
+        if g and g in title:
+            start = i if start is None else start
+        elif start is not None:
+            found.append((start, i + 1))
+            start = None
+    return found
+
+
+def naming_phrases(text: str, markers: tuple[str, ...]) -> list[tuple[int, int]]:
+    """The text before each reference marker, back to punctuation or the previous marker."""
+    phrases = []
+    for marker in markers:
+        at = text.find(marker)
+        while at > 0:
+            start = at
+            while start > 0 and text[start - 1] not in "，,。？?（(）) 、：:" and at - start < 16:
+                start -= 1
+            if at - start >= 2:
+                phrases.append((start, at))
+            at = text.find(marker, at + 1)
+    return sorted(set(phrases))

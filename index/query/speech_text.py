@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
+NUMBER = re.compile(r"\d{1,6}")  # a number other than a year, once years are taken out
 PLAIN = re.compile(r"[\u4e00-\u9fff]{2}")  # a bigram worth indexing: two CJK characters
 
 

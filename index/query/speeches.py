@@ -10,19 +10,19 @@ never walked). Word lists: ``data/speech_words.txt``.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..text.normalize import normalize
-from .speech_text import PLAIN, YEAR, bigrams, covered, naming_phrases, title_runs
+from .speech_text import NUMBER, PLAIN, YEAR, bigrams, covered, naming_phrases, title_runs
 from .wordlists import word_lists
 
 #: A bigram or year shared by more speeches than this tells none apart: it is not walked.
 COMMON = 64
 YEAR_IN_TITLE = 4.0  # a year the title names
+NUMBER_IN_TITLE = 2.0  # another number the title has ("第124次")
 YEAR_ABOUT = 2.0  # a year the speech is about (parsed year, or named in its opening)
 DESCRIBED = 3.0  # the most a description (naming phrase vs the opening) adds
 OTHER_RUNS = 0.25  # share of the weaker title runs added to the strongest one
@@ -79,6 +79,8 @@ class SpeechFinder:
         self._desc_index: dict[str, list[int]] = defaultdict(list)
         self._year_title: dict[int, list[int]] = defaultdict(list)
         self._year_about: dict[int, list[int]] = defaultdict(list)
+        self._title_years: dict[int, frozenset[int]] = {}
+        self._number_index: dict[str, list[int]] = defaultdict(list)
         numbers = []
         for key in keys:
             numbers.append(key.number)
@@ -93,8 +95,11 @@ class SpeechFinder:
         for g in grams:
             self._title_index[g].append(key.number)
         in_title = {int(y) for y in YEAR.findall(title)}
+        self._title_years[key.number] = frozenset(in_title)
         for year in in_title:
             self._year_title[year].append(key.number)
+        for digits in set(NUMBER.findall(YEAR.sub("|", title))):
+            self._number_index[digits].append(key.number)
         opening = normalize(key.opening)
         about = {int(y) for y in YEAR.findall(opening)} | ({key.year} if key.year else set())
         for year in about - in_title:
@@ -111,7 +116,9 @@ class SpeechFinder:
         scores: dict[int, float] = defaultdict(float)
         spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
         examined = self._years(text, scores, spans)
-        examined += self._titleruns(text, scores, spans)
+        examined += self._numbers(text, scores)
+        examined += self._title_runs(text, scores, spans)
+        self._common_years(text, scores, spans)
         referenced = any(w in text for w in self.words.meeting)
         if referenced:
             examined += self._descriptions(text, scores, spans)
@@ -127,7 +134,7 @@ class SpeechFinder:
             if not numbers:
                 numbers, weight = self._year_about.get(year), YEAR_ABOUT
             if not numbers or len(numbers) > COMMON:
-                continue
+                continue  # shared by many: counted for the candidates others find
             for number in numbers:
                 scores[number] += weight
                 if weight == YEAR_IN_TITLE:  # a year it is about stays a search term ("2022年")
@@ -135,11 +142,37 @@ class SpeechFinder:
             examined += len(numbers)
         return examined
 
-    def _titleruns(
+    def _numbers(self, text: str, scores: dict[int, float]) -> int:
+        """Numbers of a title other than years ("第124次"), which may tell apart titles that
+        share all their words."""
+        examined = 0
+        for digits in NUMBER.findall(YEAR.sub("|", text)):
+            posting = self._number_index.get(digits)
+            if posting and len(posting) <= COMMON:
+                for number in posting:
+                    scores[number] += NUMBER_IN_TITLE
+                examined += len(posting)
+        return examined
+
+    def _common_years(
+        self, text: str, scores: dict[int, float], spans: dict[int, list[tuple[int, int]]]
+    ) -> None:
+        """A year many titles name counts for the candidates found otherwise (one set look-up
+        per candidate, never a walk over the speeches)."""
+        for found in YEAR.finditer(text):
+            year = int(found.group(1))
+            if len(self._year_title.get(year, ())) <= COMMON:
+                continue
+            for number in list(scores):
+                if year in self._title_years[number]:
+                    scores[number] += YEAR_IN_TITLE
+                    spans[number].append(found.span())
+
+    def _title_runs(
         self, text: str, scores: dict[int, float], spans: dict[int, list[tuple[int, int]]]
     ) -> int:
         grams = bigrams(YEAR.sub(lambda m: "|" * len(m.group()), text))
-        candidates: set[int] = set()
+        candidates: set[int] = set(scores)
         examined = 0
         for g in grams:
             posting = self._title_index.get(g)
@@ -250,32 +283,6 @@ class SpeechFinder:
             rest = rest.replace(word, " " * len(word))
         return rest
 
-    # -- per command (/outline, --speech) ------------------------------------------------------
-
-    def lookup(self, ref: str) -> SpeechMatch:
-        """A speech by a year, part of its title or a description: looser than :meth:`match`
-        (any shared run of two characters counts), for a reference typed on its own."""
-        text = normalize(ref)
-        found = self.match(text)
-        if found.speech is not None or found.candidates:
-            return found
-        grams = [g for g in bigrams(text) if PLAIN.fullmatch(g)]
-        counts: Counter[int] = Counter()
-        examined = 0
-        for g in grams:
-            posting = self._title_index.get(g, [])
-            counts.update(posting)
-            examined += len(posting)
-        if not counts:
-            return found
-        best = max(counts.values())
-        if best < max(1, len(grams)):
-            return dataclasses.replace(found, examined=examined)
-        tied = tuple(sorted(n for n, c in counts.items() if c == best))
-        if len(tied) == 1:
-            return SpeechMatch(tied[0], 0.5, (), True, "", examined)
-        return SpeechMatch(None, 0.0, tied[:MAX_CANDIDATES], True, "", examined)
-
-    def years(self, year: int) -> tuple[int, ...]:
-        """The speeches whose title names ``year``, else those about it."""
-        return tuple(self._year_title.get(year) or self._year_about.get(year) or ())
+    def titles_with(self, gram: str) -> Sequence[int]:
+        """The speeches whose title has the bigram ``gram`` (for a reference typed alone)."""
+        return self._title_index.get(gram, ())

@@ -8,8 +8,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent / "questions"
 #: The development sets (tuning allowed): the first one, ten held-out paraphrases written after
-#: it, and a second set written from the speeches alone for tuning the semantic part.
-DEV_FILES = ("devset.jsonl", "heldout.jsonl", "dev2.jsonl")
+#: it, a second set written from the speeches alone for tuning the semantic part, and a third
+#: of parts, speech topics and follow-ups (other wordings of parts, relative follow-ups).
+DEV_FILES = ("devset.jsonl", "heldout.jsonl", "dev2.jsonl", "dev3.jsonl")
 #: Never tuned on: written before any tuning by someone who saw neither code nor word lists.
 BLIND_FILE = "blind.jsonl"
 #: The first development set's names for the kinds the later sets share.

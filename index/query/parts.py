@@ -33,6 +33,7 @@ class PartRef:
     point: int | None = None  # one level down (or the top level of a flat outline), or LAST
     place: str | None = None  # "opening" or "closing"
     about: str | None = None  # "关于X的那部分": X
+    step: int = 0  # +1 "下一条", -1 "上一条": beside the previous answer's part
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,8 @@ class _Patterns:
     opening: re.Pattern[str]
     closing: re.Pattern[str]
     about: re.Pattern[str]
+    step: tuple[tuple[str, ...], tuple[str, ...]]  # words for the next part, the previous one
+    review: tuple[str, ...]
     fillers: frozenset[str]
 
 
@@ -66,12 +69,14 @@ def _patterns() -> _Patterns:
     return _Patterns(
         part=re.compile(rf"第\s*({_NUM})\s*(?:{part})|(?:{last})一?个?(?:{part})"),
         point=re.compile(
-            rf"第\s*[（(]?\s*({_NUM})\s*[)）]?\s*(?:{point})|(?:{last})一?(?:{point})"
+            rf"第\s*[（(]?\s*({_NUM})\s*[)）]?\s*个?[“\"]?(?:{point})[”\"]?|(?:{last})一?(?:{point})"
         ),
         listed=re.compile(rf"[“\"]?({_NUM})(?:是|要)[”\"]?(?=是什么|讲|说|的|$|有|提|呢|怎么|\s)"),
         opening=re.compile(_alt(w["opening"])),
         closing=re.compile(_alt(w["closing"]) + rf"|(?:{last})(?=说|讲|提|呢|$|\s|是)"),
         about=re.compile(rf"(?:关于|有关|讲)(.{{2,12}}?)的?(?:{_alt(w['about'])})"),
+        step=(w["next"], w["previous"]),
+        review=w["review"],
         fillers=frozenset(w["fillers"]),
     )
 
@@ -93,12 +98,20 @@ def read_part(text: str) -> tuple[PartRef | None, str]:
     found = p.part.search(text)
     if found:
         part, text = _number(found.group(1)), _blank(text, found.span())
+    # "第二部分第三个方面": a second unit of the top level is a point of the first.
     found = p.point.search(text) or p.listed.search(text)
+    if found is None and part is not None:
+        found = p.part.search(text)
     if found:
         point, text = _number(found.group(1)), _blank(text, found.span())
+    step, text = _step(text, p.step)
+    if step:
+        return PartRef(step=step), text
+    if point is not None and part is None and any(w in text for w in p.review):
+        place = "opening"  # "回顾去年成绩的第二项": the opening's review, "二是…"
     for name, pattern in (("opening", p.opening), ("closing", p.closing)):
         found = pattern.search(text)
-        if found and part is None and place is None:
+        if found and part is None and place in (None, name):
             place, text = name, _blank(text, found.span())
     if part is None and point is None and place is None:
         found = p.about.search(text)
@@ -107,6 +120,16 @@ def read_part(text: str) -> tuple[PartRef | None, str]:
     if part is None and point is None and place is None and about is None:
         return None, text
     return PartRef(part, point, place, about), text
+
+
+def _step(text: str, words: tuple[tuple[str, ...], tuple[str, ...]]) -> tuple[int, str]:
+    """+1 for "下一条", -1 for "上一条", with the words taken out; 0 when there are none."""
+    for step, group in ((1, words[0]), (-1, words[1])):
+        for word in group:
+            at = text.find(word)
+            if at >= 0:
+                return step, _blank(text, (at, at + len(word)))
+    return 0, text
 
 
 def _blank(text: str, span: tuple[int, int]) -> str:
@@ -129,6 +152,8 @@ def resolve(
     """``ref`` in a speech's tree; ``near`` (the section of the previous answer) makes a lone
     point a sibling of it ("第三点" after an answer from "二、… › （二）…")."""
     tops = _numbered(spans)
+    if ref.step:
+        return _beside(tops, near, ref.step)
     if ref.place is not None:
         kind = "preamble" if ref.place == "opening" else "conclusion"
         section = next((s for s in spans if s.kind == kind), None)
@@ -145,6 +170,8 @@ def resolve(
     if ref.point is None:
         return Resolved(None, len(tops))
     parent = next((t for t in tops if near is not None and near in t.children), None)
+    if near is not None and near in tops and _numbered(near.children):
+        parent = near  # "第一部分有哪几要" then "第二要呢": a point of that part
     if parent is not None:
         return _within(parent, ref.point)
     if ref.point == LAST and tops and _numbered(tops[-1].children):
@@ -158,6 +185,23 @@ def resolve(
         # "去年工作第六条": beyond the outline's points, the opening's review ("六是…").
         return Resolved(opening, enumerated=ref.point)
     return Resolved(None, len(tops))
+
+
+def _beside(tops: list[SectionSpan], near: SectionSpan | None, step: int) -> Resolved:
+    """The sibling ``step`` away from ``near`` (the previous answer's part)."""
+    if near is None:
+        return Resolved(None, len(tops))
+    siblings = (
+        tops
+        if near in tops
+        else next((_numbered(t.children) for t in tops if near in t.children), [])
+    )
+    if near not in siblings:
+        return Resolved(None, len(tops))
+    index = siblings.index(near) + step
+    if 0 <= index < len(siblings):
+        return Resolved(siblings[index])
+    return Resolved(None, len(siblings))
 
 
 def _within(section: SectionSpan | None, point: int | None) -> Resolved:

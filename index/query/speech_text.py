@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 NUMBER = re.compile(r"\d{1,6}")  # a number other than a year, once years are taken out
+ORDINAL = re.compile(r"第\s*([0-9一二两三四五六七八九十]{1,3})\s*篇")  # "第三篇讲话"
 PLAIN = re.compile(r"[\u4e00-\u9fff]{2}")  # a bigram worth indexing: two CJK characters
 
 

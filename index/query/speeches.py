@@ -16,13 +16,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..text.normalize import normalize
-from .speech_text import NUMBER, PLAIN, YEAR, bigrams, covered, naming_phrases, title_runs
+from ..text.numbers import chinese_number
+from .speech_text import NUMBER, ORDINAL, PLAIN, YEAR, bigrams, covered, naming_phrases, title_runs
 from .wordlists import word_lists
 
 #: A bigram or year shared by more speeches than this tells none apart: it is not walked.
 COMMON = 64
 YEAR_IN_TITLE = 4.0  # a year the title names
 NUMBER_IN_TITLE = 2.0  # another number the title has ("第124次")
+BY_NUMBER = 10.0  # "第三篇": the number in the list of speeches
 YEAR_ABOUT = 2.0  # a year the speech is about (parsed year, or named in its opening)
 DESCRIBED = 3.0  # the most a description (naming phrase vs the opening) adds
 OTHER_RUNS = 0.25  # share of the weaker title runs added to the strongest one
@@ -117,6 +119,7 @@ class SpeechFinder:
         spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
         examined = self._years(text, scores, spans)
         examined += self._numbers(text, scores)
+        self._ordinal(text, scores, spans)
         examined += self._title_runs(text, scores, spans)
         self._common_years(text, scores, spans)
         referenced = any(w in text for w in self.words.meeting)
@@ -153,6 +156,16 @@ class SpeechFinder:
                     scores[number] += NUMBER_IN_TITLE
                 examined += len(posting)
         return examined
+
+    def _ordinal(
+        self, text: str, scores: dict[int, float], spans: dict[int, list[tuple[int, int]]]
+    ) -> None:
+        """ "第三篇": the speech numbered so in the list of speeches."""
+        for found in ORDINAL.finditer(text):
+            number = chinese_number(found.group(1))
+            if number is not None and number in self._titles:
+                scores[number] += BY_NUMBER
+                spans[number].append(found.span())
 
     def _common_years(
         self, text: str, scores: dict[int, float], spans: dict[int, list[tuple[int, int]]]

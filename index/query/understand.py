@@ -68,10 +68,13 @@ def understand(
             rest = read_part(found.text)[1]
             return Understood(rest, found.candidates[0], "closest", ref, found.candidates)
         return Understood(rest, None, "", ref, finder.numbers[:MAX_CANDIDATES])
+    if speech is None and found is not None and found.referenced and found.candidates:
+        # Named vaguely, no part: all speeches are searched, the closest first (a preference),
+        # and the candidates offered.
+        closest = Focus(found.candidates[0])
+        return Understood(found.text, None, "closest", None, found.candidates, prefer=closest)
     if speech is None:
-        # Named vaguely, no part: all speeches are searched and the candidates offered.
-        ask = found.candidates if found is not None and found.referenced else ()
-        return Understood(text, None, "", None, ask)
+        return Understood(text)
     return Understood(rest if ref is not None else text, speech, how, ref)
 
 

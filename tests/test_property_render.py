@@ -16,7 +16,16 @@ from bot.ui import keyboards, render
 from bot.ui.html import esc
 from bot.ui.pages import paginate
 from conftest import ALICE, RunningBot
-from index import Hit, Outline, OutlineNode, ParagraphView, SearchIndex, SearchResult, SpeechInfo
+from index import (
+    Hit,
+    Outline,
+    OutlineNode,
+    ParagraphView,
+    Scope,
+    SearchIndex,
+    SearchResult,
+    SpeechInfo,
+)
 from telegram_html import assert_valid_telegram_html
 
 NASTY = [
@@ -90,6 +99,16 @@ def results(draw: Any) -> SearchResult:
         offset=offset,
         relevant=True,
         section=draw(st.none() | TEXT),
+        # What the question pointed at (issue 12): the scope line, "哪篇讲话？" and its buttons.
+        scope=draw(st.none() | st.builds(Scope, IDS, ANY_TEXT, st.none() | ANY_TEXT)),
+        candidates=tuple(
+            draw(
+                st.lists(
+                    st.builds(SpeechInfo, IDS, ANY_TEXT, TEXT, st.none(), IDS, st.just(0.0), TEXT),
+                    max_size=6,
+                )
+            )
+        ),
     )
 
 
@@ -135,6 +154,9 @@ NODES = st.recursive(
 def test_answers_are_valid_telegram_html_for_any_text(result: SearchResult, query_id: int) -> None:
     assert_sendable(render.answer(result))
     assert_buttons(keyboards.answer(result, query_id))
+    text, markup = render.result_reply(result, query_id)
+    assert_sendable(text)
+    assert_buttons(markup)
     for hit in result.hits:  # the inline-mode article
         assert_sendable(render.passage(hit, 900))
 

@@ -168,3 +168,30 @@ async def test_parts_are_found_at_the_right_level(index, question: str, starts: 
 async def test_everywhere_ignores_what_the_question_names(index) -> None:  # type: ignore[no-untyped-def]
     result = await index.search("2023年县委工作会议上怎么要求宣传工作", everywhere=True)
     assert result.scope is None and result.speech is None
+
+
+async def test_next_and_previous_point_beside_the_previous_answer(index) -> None:  # type: ignore[no-untyped-def]
+    first = await index.search("县委工作会议讲话第三部分第二要是什么")
+    assert first.section == "二要强化协作配合，凝聚工作合力"
+    after = await index.search("下一条呢？", focus=first.focus)
+    assert after.section == "三要转变工作作风，提升工作效能" and after.scope.followed
+    before = await index.search("上一条呢", focus=first.focus)
+    assert before.section == "一要加强组织领导，靠实工作责任"
+
+
+async def test_a_lone_point_after_a_part_is_a_point_of_that_part(index) -> None:  # type: ignore[no-untyped-def]
+    first = await index.search("2023年县委工作会议讲话第一部分有哪几要")
+    then = await index.search("第二要呢", focus=first.focus)
+    assert then.section == "二要着力强化政治担当"
+
+
+async def test_a_speech_is_named_by_its_number_in_the_list(index) -> None:  # type: ignore[no-untyped-def]
+    result = await index.search("第三篇讲话的第二要")
+    assert result.speech == 3 and result.section == "二要把加强思想武装贯彻始终"
+
+
+async def test_a_vague_name_answers_from_the_closest_and_offers_the_others(index) -> None:  # type: ignore[no-untyped-def]
+    result = await index.search("讲统筹抗疫和发展的那篇领导小组讲话第5点讲了啥")
+    assert result.relevant and [s.number for s in result.candidates][:1] == [1]
+    assert result.scope is not None and result.scope.speech == 1
+    assert result.hits[0].text.startswith("五、要强化党建领导小组各成员单位的责任")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from index import SearchResult, SpeechInfo
+from index import SearchResult, SpeechInfo, clean_display
 
 from . import callbacks as cb
 from . import texts
@@ -62,7 +62,8 @@ def pick_rows(
     when the question could not be stored)."""
     rows = []
     for s in speeches:
-        label = texts.BUTTON_PICK.format(number=s.number, title=short(s.title, _BUTTON_TITLE))
+        title = short(clean_display(s.title), _BUTTON_TITLE)  # one line, no lone surrogates
+        label = texts.BUTTON_PICK.format(number=s.number, title=title)
         action: cb.Action = cb.Pick(query_id, s.number) if query_id else cb.OutlineOf(s.number)
         rows.append([_button(label, action)])
     return rows

@@ -197,7 +197,7 @@ def _beside(tops: list[SectionSpan], near: SectionSpan | None, step: int) -> Res
         else next((_numbered(t.children) for t in tops if near in t.children), [])
     )
     if near not in siblings:
-        return Resolved(None, len(tops))
+        return Resolved(near)  # an opening has no numbered siblings: its next lines, searched
     index = siblings.index(near) + step
     if 0 <= index < len(siblings):
         return Resolved(siblings[index])

@@ -12,12 +12,13 @@ HELP = Text(
     """<b>讲话问答机器人</b>
 直接发送问题，例如：<i>如何发挥基层党组织战斗堡垒作用？</i>
 我会回复最相关的三段讲话原文，并注明出自哪篇讲话、哪一部分。
+可以指明讲话和部分（<i>2023年县委工作会议讲话第二部分讲了什么</i>），也可以接着追问（<i>第三部分呢</i>、<i>具体有哪些措施</i>）；30 分钟内接上文，/start 重新开始。
 
 按钮：<b>全文</b> 查看整段，<b>上下文</b> 查看前后段落，<b>大纲</b> 查看讲话结构，<b>更多结果</b> 翻页。
 
 命令：
 /search 问题 — 搜索（与直接发送相同）
-/outline — 讲话目录；/outline 编号 或 /outline 名称 — 讲话提纲
+/outline — 讲话目录；/outline 编号、年份、名称或描述 — 讲话提纲
 /about — 语料与索引信息
 /help — 本说明
 
@@ -25,12 +26,13 @@ HELP = Text(
     """<b>Speech Q&amp;A bot</b>
 Send a question (the speeches are in Chinese), e.g. <i>如何发挥基层党组织战斗堡垒作用？</i>
 I reply with the three best-matching passages, each with its speech and section.
+You may name a speech and a part (<i>2023年县委工作会议讲话第二部分讲了什么</i>) and ask follow-ups (<i>第三部分呢</i>); they follow on for 30 minutes, /start starts afresh.
 
 Buttons: <b>全文</b> whole paragraph, <b>上下文</b> surrounding paragraphs, <b>大纲</b> the speech's outline, <b>更多结果</b> more results.
 
 Commands:
 /search question — search (same as sending the question)
-/outline — list of speeches; /outline N or /outline name — a speech's outline
+/outline — list of speeches; /outline N, a year, a name or a description — a speech's outline
 /about — corpus and index information
 /help — this help
 

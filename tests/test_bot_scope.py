@@ -63,7 +63,10 @@ async def test_a_part_without_a_speech_asks_which_speech_with_a_button_each(
     assert len(buttons) == 5 and any(TITLE_5[:10] in b for b in buttons)
     picked = await press(bot, call, next(b for b in buttons if b.startswith("5.")))
     text = assert_valid_telegram_html(picked["text"])
-    assert "三、强化责任担当，切实提升做好党委工作的能力水平" in text
+    assert text.startswith(
+        f"📌 在《{TITLE_5}》“三、强化责任担当，切实提升做好党委工作的能力水平”中"
+    )
+    assert "谋定而后动，笃行方致远" in text  # the part's first paragraph, in order
 
 
 async def test_a_part_that_does_not_exist_says_how_many_there_are(bot: RunningBot) -> None:

@@ -101,6 +101,11 @@ def test_a_follow_up_leans_on_the_previous_answer() -> None:
         ("结语", PartRef(place="closing")),
         ("讲话最后说了什么", PartRef(place="closing")),
         ("关于政法工作的那部分", PartRef(about="政法工作")),
+        ("第二部分（三）讲了什么", PartRef(part=2, point=3)),
+        ("第二部分的第三个小点", PartRef(part=2, point=3)),
+        ("开头第二段说了什么", PartRef(place="opening", paragraph=2)),
+        ("第三部分第一段", PartRef(part=3, paragraph=1)),
+        ("讲话最后总结了什么", PartRef(place="closing")),
         ("怎么加强干部队伍建设", None),
     ],
 )
@@ -195,3 +200,8 @@ async def test_a_vague_name_answers_from_the_closest_and_offers_the_others(index
     assert result.relevant and [s.number for s in result.candidates][:1] == [1]
     assert result.scope is not None and result.scope.speech == 1
     assert result.hits[0].text.startswith("五、要强化党建领导小组各成员单位的责任")
+
+
+async def test_a_paragraph_of_a_part_is_that_paragraph(index) -> None:  # type: ignore[no-untyped-def]
+    result = await index.search("2020年那篇主持讲话开头第二段说了什么")
+    assert [h.text[:6] for h in result.hits] == ["首先，请区纪"]

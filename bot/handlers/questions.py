@@ -65,7 +65,8 @@ async def search_reply(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The reply to a result: the question is stored first (unless ``query_id`` says where it
     already is), so that its paging buttons work after a restart; rendering writes nothing."""
-    if result.relevant and query_id is None:
+    if (result.relevant or result.candidates) and query_id is None:
+        # Also for "哪篇讲话？": its buttons search the stored question in the speech chosen.
         query_id = await services.state.remember_query(result.query, result.speech)
     return render.result_reply(result, query_id, english=english)
 

@@ -34,6 +34,7 @@ class PartRef:
     place: str | None = None  # "opening" or "closing"
     about: str | None = None  # "关于X的那部分": X
     step: int = 0  # +1 "下一条", -1 "上一条": beside the previous answer's part
+    paragraph: int | None = None  # "第二段": that paragraph of the part (of the opening alone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,7 @@ class _Patterns:
     part: re.Pattern[str]
     point: re.Pattern[str]
     listed: re.Pattern[str]
+    paragraph: re.Pattern[str]
     opening: re.Pattern[str]
     closing: re.Pattern[str]
     about: re.Pattern[str]
@@ -71,9 +73,14 @@ def _patterns() -> _Patterns:
         point=re.compile(
             rf"第\s*[（(]?\s*({_NUM})\s*[)）]?\s*个?[“\"]?(?:{point})[”\"]?|(?:{last})一?(?:{point})"
         ),
-        listed=re.compile(rf"[“\"]?({_NUM})(?:是|要)[”\"]?(?=是什么|讲|说|的|$|有|提|呢|怎么|\s)"),
+        listed=re.compile(
+            rf"[“\"]?({_NUM})(?:是|要)[”\"]?(?=是什么|讲|说|的|$|有|提|呢|怎么|\s)|[（(]({_NUM})[)）]"
+        ),
+        paragraph=re.compile(rf"第\s*({_NUM})\s*(?:{_alt(w['paragraph'])})"),
         opening=re.compile(_alt(w["opening"])),
-        closing=re.compile(_alt(w["closing"]) + rf"|(?:{last})(?=说|讲|提|呢|$|\s|是)"),
+        closing=re.compile(
+            _alt(w["closing"]) + rf"|(?:{last})(?=说|讲|提|呢|$|\s|是|总结|强调|的话)"
+        ),
         about=re.compile(rf"(?:关于|有关|讲)(.{{2,12}}?)的?(?:{_alt(w['about'])})"),
         step=(w["next"], w["previous"]),
         review=w["review"],
@@ -103,7 +110,12 @@ def read_part(text: str) -> tuple[PartRef | None, str]:
     if found is None and part is not None:
         found = p.part.search(text)
     if found:
-        point, text = _number(found.group(1)), _blank(text, found.span())
+        digits = next((g for g in found.groups() if g), None)
+        point, text = _number(digits), _blank(text, found.span())
+    paragraph = None
+    found = p.paragraph.search(text)
+    if found:
+        paragraph, text = _number(found.group(1)), _blank(text, found.span())
     step, text = _step(text, p.step)
     if step:
         return PartRef(step=step), text
@@ -118,8 +130,10 @@ def read_part(text: str) -> tuple[PartRef | None, str]:
         if found:
             about, text = normalize(found.group(1)), _blank(text, found.span())
     if part is None and point is None and place is None and about is None:
+        if paragraph is not None:
+            return PartRef(place="opening", paragraph=paragraph), text
         return None, text
-    return PartRef(part, point, place, about), text
+    return PartRef(part, point, place, about, paragraph=paragraph), text
 
 
 def _step(text: str, words: tuple[tuple[str, ...], tuple[str, ...]]) -> tuple[int, str]:
@@ -151,6 +165,19 @@ def resolve(
 ) -> Resolved:
     """``ref`` in a speech's tree; ``near`` (the section of the previous answer) makes a lone
     point a sibling of it ("第三点" after an answer from "二、… › （二）…")."""
+    found = _resolve(spans, ref, near)
+    if ref.paragraph is None or found.section is None:
+        return found
+    section, n = found.section, ref.paragraph
+    row = section.hi - 1 if n == LAST else section.lo + n - 1
+    if not section.lo <= row < section.hi:
+        return Resolved(None, section.hi - section.lo)
+    return Resolved(
+        SectionSpan(section.section_id, section.number, section.kind, section.title, row, row + 1)
+    )
+
+
+def _resolve(spans: Sequence[SectionSpan], ref: PartRef, near: SectionSpan | None) -> Resolved:
     tops = _numbered(spans)
     if ref.step:
         return _beside(tops, near, ref.step)

@@ -23,7 +23,7 @@ import aiosqlite
 
 from .query.expand import Unit, Vocabulary, query_tokens, units
 from .query.focus import focus_of, owner_of, scope_of, section_by_id, section_of_row
-from .query.parts import Resolved, enumeration_markers, fillers, resolve
+from .query.parts import OPENING, Resolved, asked, enumeration_markers, resolve
 from .query.prefer import leaning, preferred_ranges
 from .query.relevance import Verdict, best_coverage, judge
 from .query.speeches import SpeechFinder
@@ -110,9 +110,11 @@ def rank(
     text = with_years(understood.text, info.year if info else None)
     markers = enumeration_markers(found.enumerated) if found.enumerated is not None else []
     parts = units(" ".join([text, *markers]), snap.tokenizer, live.vocab)
-    if section is not None:
-        # "第二部分主要讲了哪些要求": what is asked is the section itself.
-        parts = [u for u in parts if u.text not in fillers()]
+    if section is None and speech is not None and not query_tokens(asked(parts)):
+        # A speech named and nothing asked of it ("2023年县委工作会议讲话"): its opening.
+        section = resolve(live.sections.get(speech, []), OPENING).section
+    # "第二部分主要讲了哪些要求": what is asked is the section itself.
+    parts = asked(parts) if section is not None else parts
     tokens = query_tokens(parts)
     highlight = tuple(dict.fromkeys(t for t in tokens))
     if section is not None and not tokens:
@@ -128,9 +130,7 @@ def rank(
         (section.lo, section.hi) if section else snap.speech_rows.get(speech) if speech else None
     )
     prefer = (
-        preferred_ranges(snap.speech_rows, live.sections, understood.prefer)
-        if row_range is None
-        else []
+        [] if row_range else preferred_ranges(snap.speech_rows, live.sections, understood.prefer)
     )
     ranked = _retrieve(
         live, parts, tokens, highlight, n, row_range, min_coverage, vector, speech, section, prefer
@@ -262,6 +262,7 @@ async def search(
         make_hit(offset + i + 1, r.score, view, in_order(terms, snap.bm25.matched(terms, r.row)))
         for i, (r, view) in enumerate(page)
     )
+    top = hits[0].speech_id if hits else None
     return SearchResult(
         query=query,
         terms=terms,
@@ -273,7 +274,7 @@ async def search(
         speech=ranked.speech,
         section=ranked.section.title if ranked.section else None,
         tentative=ranked.tentative,
-        scope=scope_of(ranked.understood, ranked.speech, ranked.section, snap.speeches)
+        scope=scope_of(ranked.understood, ranked.speech, ranked.section, snap.speeches, top)
         if ranked.understood and (ranked.rows or ranked.available is not None)
         else None,
         candidates=tuple(

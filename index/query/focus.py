@@ -61,11 +61,12 @@ def scope_of(
     speech: int | None,
     section: SectionSpan | None,
     speeches: Mapping[int, SpeechInfo],
+    top_speech: int | None = None,
 ) -> Scope | None:
-    """What narrowed a search that found passages (the speech and part), or the previous
-    answer a follow-up leaned on."""
+    """What narrowed a search (the speech and part), or the speech a follow-up leaned on when
+    the best passage is from it (else the context did not change the answer's top)."""
     number = speech
-    if number is None and understood.prefer is not None:
+    if number is None and understood.prefer is not None and top_speech == understood.prefer.speech:
         number = understood.prefer.speech
     info = speeches.get(number) if number is not None else None
     if info is None:

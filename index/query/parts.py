@@ -17,6 +17,7 @@ from functools import lru_cache
 from ..text.normalize import normalize
 from ..text.numbers import chinese_number
 from ..types import SectionSpan
+from .expand import Unit
 from .wordlists import word_lists
 
 LAST = -1  # "最后一…"
@@ -35,6 +36,10 @@ class PartRef:
     about: str | None = None  # "关于X的那部分": X
     step: int = 0  # +1 "下一条", -1 "上一条": beside the previous answer's part
     paragraph: int | None = None  # "第二段": that paragraph of the part (of the opening alone)
+
+
+#: The opening of a speech (what a speech named with nothing asked of it is answered with).
+OPENING = PartRef(place="opening")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +93,9 @@ def _patterns() -> _Patterns:
     )
 
 
-def fillers() -> frozenset[str]:
-    """Words that, beside a part reference, ask for the part itself rather than a topic in it."""
-    return _patterns().fillers
+def asked(units: list[Unit]) -> list[Unit]:
+    """The units that ask something, beside a part ("主要讲了哪些要求" asks for the part itself)."""
+    return [u for u in units if u.text not in _patterns().fillers]
 
 
 def _number(text: str | None) -> int:

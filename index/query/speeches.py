@@ -74,7 +74,6 @@ class SpeechFinder:
 
     def __init__(self, keys: Iterable[SpeechKey]) -> None:
         self.words = _words()
-        self.numbers: tuple[int, ...] = ()
         self._titles: dict[int, frozenset[str]] = {}
         self._title_index: dict[str, list[int]] = defaultdict(list)
         self._described: dict[int, Counter[str]] = {}
@@ -87,7 +86,7 @@ class SpeechFinder:
         for key in keys:
             numbers.append(key.number)
             self._add(key)
-        self.numbers = tuple(sorted(numbers))
+        self.numbers: tuple[int, ...] = tuple(sorted(numbers))
         self._n = max(1, len(numbers))
 
     def _add(self, key: SpeechKey) -> None:

@@ -3,8 +3,11 @@ follow-up), said in the reply and never applied silently (issue 12's examples)."
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
+from bot.state import context_key
 from conftest import ALICE, BOB_EN, RunningBot
 from fakebotapi import Chat
 from telegram_html import assert_valid_telegram_html
@@ -136,3 +139,17 @@ async def test_outline_takes_a_description(bot: RunningBot) -> None:
 async def test_outline_with_a_superscript_digit_gets_a_no_match_line(bot: RunningBot) -> None:
     call = await ask(bot, "/outline ²")
     assert "没有找到讲话" in assert_valid_telegram_html(call["text"])
+
+
+async def test_a_follow_ups_pages_are_ranked_in_its_context(bot: RunningBot) -> None:
+    services = bot.app.bot_data
+    await ask(bot, "2023年县委工作会议讲话第二部分讲的啥")
+    focus = await services.followups.get(context_key(ALICE.id, ALICE.id, private=True))
+    assert focus is not None and focus.speech == 5
+    call = await ask(bot, "具体有哪些措施")
+    expected = await services.index.search("具体有哪些措施", k=3, offset=3, focus=focus)
+    since = bot.api.mark()
+    bot.api.press_button(call, bot.api.button_data(call, "更多结果 ▶"))
+    edit = await bot.api.wait_for("editMessageText", since=since, timeout=20)
+    sections = [html.unescape(s) for s in re.findall(r"<i>(.*?)</i>", edit["text"])]
+    assert sections == [h.section for h in expected.hits]

@@ -122,12 +122,14 @@ async def _more(query: CallbackQuery, context: Context, action: cb.More) -> None
         await _stale(query)
         return
     everywhere = stored.speech == EVERYWHERE
+    focus = await services.followups.of_query(stored.id)  # a follow-up pages in its context
     async with services.searching:
         result = await services.index.search(
             stored.query,
             k=PAGE_SIZE,
             speech=None if everywhere else stored.speech,
             offset=action.offset,
+            focus=focus,
             everywhere=everywhere,
         )
         text, markup = await search_reply(

@@ -9,7 +9,7 @@ import time
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
-from index import SearchResult, clean_display
+from index import Focus, SearchResult, clean_display
 
 from ..services import Context, Services
 from ..state import context_key, user_hash
@@ -42,9 +42,9 @@ async def answer_question(update: Update, context: Context, query: str) -> None:
     focus = await services.followups.get(key)
     async with services.searching:  # see Services.searching
         result = await services.index.search(query, k=PAGE_SIZE, focus=focus)
-        text, markup = await search_reply(services, result, english=english(update))
+        text, markup = await search_reply(services, result, english=english(update), focus=focus)
+    await services.followups.put(key, result.focus)  # before the answer: a reply may follow it
     await reply(message, text, reply_markup=markup)
-    await services.followups.put(key, result.focus)
     latency = (time.perf_counter() - started) * 1000
     await services.state.log_question(
         user_id, message.chat.type, query, latency, len(result.hits), result.relevant
@@ -61,13 +61,21 @@ async def answer_question(update: Update, context: Context, query: str) -> None:
 
 
 async def search_reply(
-    services: Services, result: SearchResult, *, english: bool, query_id: int | None = None
+    services: Services,
+    result: SearchResult,
+    *,
+    english: bool,
+    query_id: int | None = None,
+    focus: Focus | None = None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The reply to a result: the question is stored first (unless ``query_id`` says where it
-    already is), so that its paging buttons work after a restart; rendering writes nothing."""
+    already is), with the context it was asked in (``focus``), so that its paging buttons work
+    after a restart and page alike; rendering writes nothing."""
     if (result.relevant or result.candidates) and query_id is None:
         # Also for "哪篇讲话？": its buttons search the stored question in the speech chosen.
         query_id = await services.state.remember_query(result.query, result.speech)
+        if query_id is not None:
+            await services.followups.asked_with(query_id, focus)
     return render.result_reply(result, query_id, english=english)
 
 

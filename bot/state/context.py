@@ -20,12 +20,20 @@ CREATE TABLE IF NOT EXISTS bot_context (
     updated_at REAL NOT NULL,
     PRIMARY KEY (chat_id, user_id)
 );
+CREATE TABLE IF NOT EXISTS bot_query_focus (
+    query_id   INTEGER PRIMARY KEY,  -- bot_queries.id: a stored question asked as a follow-up
+    speech     INTEGER NOT NULL,
+    section_id INTEGER,
+    created_at REAL NOT NULL
+);
 """
 
 log = logging.getLogger(__name__)
 
 #: A follow-up is read in the previous answer's context for this long (seconds).
 CONTEXT_TTL = 30 * 60
+#: What a stored follow-up was asked with is kept as long as its paging buttons (180 days).
+QUERY_FOCUS_TTL = 180 * 86400
 
 
 def context_key(chat_id: int, user_id: int, private: bool) -> tuple[int, int]:
@@ -44,8 +52,15 @@ class FollowUps:
     async def initialize(self) -> None:
         """Create the table and drop expired rows."""
         await self._write(
-            "create the follow-up table",
-            [(_SCHEMA, None), ("DELETE FROM bot_context WHERE updated_at < ?", (self._cutoff(),))],
+            "create the follow-up tables",
+            [
+                (_SCHEMA, None),
+                ("DELETE FROM bot_context WHERE updated_at < ?", (self._cutoff(),)),
+                (
+                    "DELETE FROM bot_query_focus WHERE created_at < ?",
+                    (time.time() - QUERY_FOCUS_TTL,),
+                ),
+            ],
         )
 
     def _cutoff(self) -> float:
@@ -80,6 +95,35 @@ class FollowUps:
                 )
             ],
         )
+
+    async def asked_with(self, query_id: int, focus: Focus | None) -> None:
+        """Keep the context a stored question was asked in, so its pages are ranked alike."""
+        if focus is None:
+            return
+        await self._write(
+            "keep a question's follow-up context",
+            [
+                (
+                    "INSERT OR REPLACE INTO bot_query_focus (query_id, speech, section_id,"
+                    " created_at) VALUES (?, ?, ?, ?)",
+                    (query_id, focus.speech, focus.section_id, time.time()),
+                )
+            ],
+        )
+
+    async def of_query(self, query_id: int) -> Focus | None:
+        """The context a stored question was asked in, if it was a follow-up."""
+        try:
+            row = await (
+                await self.db.execute(
+                    "SELECT speech, section_id FROM bot_query_focus WHERE query_id = ?",
+                    (query_id,),
+                )
+            ).fetchone()
+        except aiosqlite.Error as exc:
+            log.warning("could not read a question's follow-up context: %s", exc)
+            return None
+        return None if row is None else Focus(int(row[0]), row[1])
 
     async def clear(self, key: tuple[int, int]) -> None:
         """Forget the context of ``key`` (/start)."""

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..text.normalize import normalize
-from ..text.numbers import chinese_number
+from ..text.numbers import chinese_number, parse_number
 from .speech_text import NUMBER, ORDINAL, PLAIN, YEAR, bigrams, covered, naming_phrases, title_runs
 from .wordlists import word_lists
 
@@ -131,7 +131,7 @@ class SpeechFinder:
     ) -> int:
         examined = 0
         for found in YEAR.finditer(text):
-            year = int(found.group(1))
+            year = parse_number(found.group(1)) or 0  # four digits: never None
             numbers, weight = self._year_title.get(year), YEAR_IN_TITLE
             if not numbers:
                 numbers, weight = self._year_about.get(year), YEAR_ABOUT
@@ -172,7 +172,7 @@ class SpeechFinder:
         """A year many titles name counts for the candidates found otherwise (one set look-up
         per candidate, never a walk over the speeches)."""
         for found in YEAR.finditer(text):
-            year = int(found.group(1))
+            year = parse_number(found.group(1)) or 0  # four digits: never None
             if len(self._year_title.get(year, ())) <= COMMON:
                 continue
             for number in list(scores):

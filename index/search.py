@@ -22,12 +22,12 @@ from dataclasses import dataclass
 import aiosqlite
 
 from .query.expand import Unit, Vocabulary, query_tokens, units
-from .query.focus import focus_of, owner_of, scope_of, section_by_id, section_of_row
+from .query.focus import answer_focus, scope_of, section_by_id
 from .query.parts import OPENING, Resolved, asked, enumeration_markers, resolve
 from .query.prefer import leaning, preferred_ranges
 from .query.relevance import Verdict, best_coverage, judge
 from .query.speeches import SpeechFinder
-from .query.understand import Understood, understand, with_years
+from .query.understand import Understood, closest_with_part, understand, with_years
 from .rank.bm25 import Scored
 from .rank.dense import DenseIndex, Vectors, fuse
 from .rank.hits import in_order, make_hit, without_near_duplicates
@@ -102,7 +102,7 @@ def rank(
     """
     snap = live.snapshot
     understood = understand(query, live.finder, speech, focus, everywhere)
-    found = _where(live, understood, focus)
+    understood, found = _where(live, understood, focus)
     if isinstance(found, Ranked):
         return found
     speech, section = understood.speech, found.section
@@ -151,24 +151,30 @@ def _marked_first(
     return dataclasses.replace(ranked, rows=(marked + rest)[:n], relevant=True, tentative=False)
 
 
-def _where(live: Live, understood: Understood, focus: Focus | None) -> Ranked | Resolved:
+def _where(
+    live: Live, understood: Understood, focus: Focus | None
+) -> tuple[Understood, Ranked | Resolved]:
     """The part the question points at in its speech, or the reply when there is none."""
+    if understood.how == "closest" and understood.part is not None:
+        understood = closest_with_part(understood, live.sections)
     speech = understood.speech
     if speech is not None and speech not in live.snapshot.speech_rows:
-        return Ranked((), [], 0, False, "no such speech")
+        return understood, Ranked((), [], 0, False, "no such speech")
     if understood.part is not None and speech is None:
-        return Ranked((), [], 0, False, "which speech", understood=understood)
+        return understood, Ranked((), [], 0, False, "which speech", understood=understood)
     if speech is None or understood.part is None:
-        return Resolved(None)
+        return understood, Resolved(None)
     spans = live.sections.get(speech, [])
     near = section_by_id(spans, focus.section_id) if focus is not None else None
     found = resolve(spans, understood.part, near)
+    if found.section is None and understood.part.about is not None:
+        return understood, Resolved(None)  # no heading is about X: X is searched in the speech
     if found.section is None:
-        return Ranked(
+        return understood, Ranked(
             (), [], 0, False, "no such part", speech, understood=understood,
             available=found.available,
         )  # fmt: skip
-    return found
+    return understood, found
 
 
 def _retrieve(
@@ -198,6 +204,10 @@ def _retrieve(
     semantic = dense.top(sims, depth, row_range) if dense is not None and sims is not None else []
     if prefer:
         scored, semantic = leaning(snap.bm25, dense, tokens, depth, prefer, scored, semantic, sims)
+    if not scored and not semantic and section is not None:
+        # The part asked for exists but none of the other words is in it: the part itself.
+        rows = [Scored(r, 0.0) for r in range(section.lo, min(section.hi, section.lo + n))]
+        return Ranked(highlight, rows, section.hi - section.lo, True, "", speech, section)
     if not scored and not semantic:
         return Ranked(
             highlight, [], 0, False, "no query term occurs in the corpus", speech, section
@@ -263,6 +273,9 @@ async def search(
         for i, (r, view) in enumerate(page)
     )
     top = hits[0].speech_id if hits else None
+    first = ranked.rows[0].row if ranked.relevant and ranked.rows else None
+    context = (live.row_starts, snap.speech_rows, live.sections)
+    named = ranked.understood.candidates if ranked.understood else ()
     return SearchResult(
         query=query,
         terms=terms,
@@ -277,21 +290,7 @@ async def search(
         scope=scope_of(ranked.understood, ranked.speech, ranked.section, snap.speeches, top)
         if ranked.understood and (ranked.rows or ranked.available is not None)
         else None,
-        candidates=tuple(
-            snap.speeches[c]
-            for c in (ranked.understood.candidates if ranked.understood else ())
-            if c in snap.speeches
-        ),
+        candidates=tuple(snap.speeches[c] for c in named if c in snap.speeches),
         available=ranked.available,
-        focus=_focus(live, ranked),
+        focus=answer_focus(first, ranked.speech, ranked.section, *context),
     )
-
-
-def _focus(live: Live, ranked: Ranked) -> Focus | None:
-    """What a follow-up to this answer may lean on."""
-    if not ranked.relevant or not ranked.rows:
-        return None
-    row = ranked.rows[0].row
-    owner = owner_of(live.row_starts, live.snapshot.speech_rows, row)
-    top = section_of_row(live.sections.get(owner, []), row) if owner is not None else None
-    return focus_of(ranked.speech, ranked.section, owner, top)

@@ -78,3 +78,19 @@ def scope_of(
         followed=understood.how == "followup",
         given=understood.how == "given",
     )
+
+
+def answer_focus(
+    first_row: int | None,
+    speech: int | None,
+    section: SectionSpan | None,
+    starts: Sequence[tuple[int, int]],
+    speech_rows: Mapping[int, tuple[int, int]],
+    sections: Mapping[int, Sequence[SectionSpan]],
+) -> Focus | None:
+    """What a follow-up to an answer whose best row is ``first_row`` may lean on."""
+    if first_row is None:
+        return None
+    owner = owner_of(starts, speech_rows, first_row)
+    top = section_of_row(sections.get(owner, []), first_row) if owner is not None else None
+    return focus_of(speech, section, owner, top)

@@ -86,7 +86,7 @@ def _patterns() -> _Patterns:
         closing=re.compile(
             _alt(w["closing"]) + rf"|(?:{last})(?=说|讲|提|呢|$|\s|是|总结|强调|的话)"
         ),
-        about=re.compile(rf"(?:关于|有关|讲)(.{{2,12}}?)的?(?:{_alt(w['about'])})"),
+        about=re.compile(rf"(?:关于|有关|讲|说|里|中)(.{{2,12}}?)(的?(?:{_alt(w['about'])}))"),
         step=(w["next"], w["previous"]),
         review=w["review"],
         fillers=frozenset(w["fillers"]),
@@ -132,8 +132,8 @@ def read_part(text: str) -> tuple[PartRef | None, str]:
             place, text = name, _blank(text, found.span())
     if part is None and point is None and place is None:
         found = p.about.search(text)
-        if found:
-            about, text = normalize(found.group(1)), _blank(text, found.span())
+        if found:  # X stays a search term: within the part, or the speech if no heading fits
+            about, text = normalize(found.group(1)), _blank(text, found.span(2))
     if part is None and point is None and place is None and about is None:
         if paragraph is not None:
             return PartRef(place="opening", paragraph=paragraph), text

@@ -53,3 +53,26 @@ def naming_phrases(text: str, markers: tuple[str, ...]) -> list[tuple[int, int]]
                 phrases.append((start, at))
             at = text.find(marker, at + 1)
     return sorted(set(phrases))
+
+
+def without_naming(
+    text: str, spans: list[tuple[int, int]], title: frozenset[str], meeting: tuple[str, ...]
+) -> str:
+    """``text`` with the naming spans blanked, and with them the other runs of the speech's
+    ``title`` bigrams next to them ("2023年县委工作会议" whole) and the ``meeting`` words."""
+    chars = list(text)
+    for a, b in spans:
+        chars[a:b] = [" "] * (b - a)
+    runs = title_runs(bigrams(YEAR.sub(lambda m: "|" * len(m.group()), text)), title)
+    changed = True
+    while changed:
+        changed = False
+        for a, b in runs:
+            touches = (a > 0 and chars[a - 1].isspace()) or (b < len(chars) and chars[b].isspace())
+            if touches and any(not c.isspace() for c in chars[a:b]):
+                chars[a:b] = [" "] * (b - a)
+                changed = True
+    rest = "".join(chars)
+    for word in meeting:
+        rest = rest.replace(word, " " * len(word))
+    return rest

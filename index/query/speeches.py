@@ -17,7 +17,17 @@ from dataclasses import dataclass
 
 from ..text.normalize import normalize
 from ..text.numbers import chinese_number, parse_number
-from .speech_text import NUMBER, ORDINAL, PLAIN, YEAR, bigrams, covered, naming_phrases, title_runs
+from .speech_text import (
+    NUMBER,
+    ORDINAL,
+    PLAIN,
+    YEAR,
+    bigrams,
+    covered,
+    naming_phrases,
+    title_runs,
+    without_naming,
+)
 from .wordlists import word_lists
 
 #: A bigram or year shared by more speeches than this tells none apart: it is not walked.
@@ -132,16 +142,19 @@ class SpeechFinder:
         examined = 0
         for found in YEAR.finditer(text):
             year = parse_number(found.group(1)) or 0  # four digits: never None
-            numbers, weight = self._year_title.get(year), YEAR_IN_TITLE
-            if not numbers:
-                numbers, weight = self._year_about.get(year), YEAR_ABOUT
-            if not numbers or len(numbers) > COMMON:
-                continue  # shared by many: counted for the candidates others find
-            for number in numbers:
-                scores[number] += weight
-                if weight == YEAR_IN_TITLE:  # a year it is about stays a search term ("2022年")
-                    spans[number].append(found.span())
-            examined += len(numbers)
+            # A year the title names counts most; one the speech is about (its opening names
+            # it, or most of its text) counts too, even when another title names it.
+            for numbers, weight in (
+                (self._year_title.get(year, []), YEAR_IN_TITLE),
+                (self._year_about.get(year, []), YEAR_ABOUT),
+            ):
+                if len(numbers) > COMMON:
+                    continue  # shared by many: counted for the candidates others find
+                for number in numbers:
+                    scores[number] += weight
+                    if weight == YEAR_IN_TITLE:  # a year it is about stays a term ("2022年")
+                        spans[number].append(found.span())
+                examined += len(numbers)
         return examined
 
     def _numbers(self, text: str, scores: dict[int, float]) -> int:
@@ -273,27 +286,8 @@ class SpeechFinder:
         return SpeechMatch(None, 0.0, close, referenced, rest, examined)
 
     def _without(self, text: str, spans: list[tuple[int, int]], number: int) -> str:
-        """The question with the naming spans blanked, and with them the other runs of the
-        speech's title next to them ("2023年县委工作会议" whole) and the meeting words."""
-        chars = list(text)
-        for a, b in spans:
-            chars[a:b] = [" "] * (b - a)
-        grams = bigrams(YEAR.sub(lambda m: "|" * len(m.group()), text))
-        runs = title_runs(grams, self._titles[number])
-        changed = True
-        while changed:
-            changed = False
-            for a, b in runs:
-                touches = (a > 0 and chars[a - 1].isspace()) or (
-                    b < len(chars) and chars[b].isspace()
-                )
-                if touches and any(not c.isspace() for c in chars[a:b]):
-                    chars[a:b] = [" "] * (b - a)
-                    changed = True
-        rest = "".join(chars)
-        for word in self.words.meeting:
-            rest = rest.replace(word, " " * len(word))
-        return rest
+        """The question with the naming spans blanked (see ``speech_text.without_naming``)."""
+        return without_naming(text, spans, self._titles[number], self.words.meeting)
 
     def titles_with(self, gram: str) -> Sequence[int]:
         """The speeches whose title has the bigram ``gram`` (for a reference typed alone)."""

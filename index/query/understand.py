@@ -8,14 +8,16 @@ the search terms; a speech named only vaguely is asked about, never applied sile
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from ..text.normalize import normalize
-from ..types import Focus
-from .parts import PartRef, read_part
+from ..types import Focus, SectionSpan
+from .parts import PartRef, read_part, resolve
 from .speeches import MAX_CANDIDATES, SpeechFinder
 from .wordlists import word_lists
 
@@ -76,6 +78,20 @@ def understand(
     if speech is None:
         return Understood(text)
     return Understood(rest if ref is not None else text, speech, how, ref)
+
+
+def closest_with_part(
+    understood: Understood, sections: Mapping[int, Sequence[SectionSpan]]
+) -> Understood:
+    """Of the speeches a vague name may mean, the closest that has the part as a heading
+    ("第二部分第三要" is not in a speech whose outline is one flat list)."""
+    if understood.part is None:
+        return understood
+    for number in understood.candidates:
+        found = resolve(sections.get(number, []), understood.part)
+        if found.section is not None and found.enumerated is None:
+            return dataclasses.replace(understood, speech=number)
+    return understood
 
 
 def with_years(text: str, year: int | None) -> str:

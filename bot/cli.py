@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 # the commands that need them, so that --help and usage errors answer at once (README,
 # "The command line").
 if TYPE_CHECKING:
-    from index import SearchIndex
+    from index import SearchIndex, SpeechInfo
 
     from .settings import Settings
 
@@ -48,11 +48,10 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     try:
         speech = None
         if args.speech:
-            found = await index.find_speech(args.speech)
-            if found is None:
-                raise UsageError(f"no speech matches {args.speech!r}; see: speechbot outline")
-            speech = found.number
-        result = await index.search(question, k=args.k, speech=speech, offset=args.offset)
+            speech = _one_speech(await index.match_speech(args.speech), args.speech).number
+        result = await index.search(
+            question, k=args.k, speech=speech, offset=args.offset, everywhere=args.everywhere
+        )
         marks = marker(question, index.snapshot.tokenizer)
     finally:
         await index.shutdown()
@@ -72,14 +71,25 @@ async def cmd_outline(args: argparse.Namespace, settings: Settings) -> int:
         if not args.speech:
             print(terminal.render_speeches(await index.speeches()))
             return 0
-        info = await index.find_speech(args.speech)
-        outline = await index.outline(info.number) if info else None
+        info = _one_speech(await index.match_speech(args.speech), args.speech)
+        outline = await index.outline(info.number)
     finally:
         await index.shutdown()
     if outline is None:
         raise UsageError(f"no speech matches {args.speech!r}; run 'speechbot outline' for the list")
     print(terminal.render_outline(outline))
     return 0
+
+
+def _one_speech(found: list[SpeechInfo], ref: str) -> SpeechInfo:
+    """The one speech a reference means; a usage error naming the candidates otherwise."""
+    from . import terminal
+
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise UsageError(f"no speech matches {ref!r}; run 'speechbot outline' for the list")
+    raise UsageError(f"{ref!r} may mean several speeches:\n{terminal.render_candidates(found)}")
 
 
 async def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+_SPEECH = "its number, a year, part of its title, or a description"
+
 
 class UsageError(Exception):
     """Wrong input from the person at the terminal (exit code 2)."""
@@ -48,7 +50,8 @@ def _add_index_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         metavar="N",
         help="skip the first N passages (the next page: --offset 3)",
     )
-    ask.add_argument("--speech", metavar="N", help="only search speech N (number or part of title)")
+    ask.add_argument("--speech", help=f"only search this speech: {_SPEECH}")
+    ask.add_argument("--everywhere", action="store_true", help="search all, whatever it names")
     ask.add_argument("--json", action="store_true", help="print a JSON array instead of text")
     ask.add_argument(
         "--color",
@@ -61,10 +64,11 @@ def _add_index_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     outline = sub.add_parser(
         "outline",
         help="list the speeches, or show one speech's sections",
-        description="Without SPEECH, list the speeches; with a number from that "
-        "list or part of a title, show that speech's section tree.",
+        description="Without SPEECH, list the speeches; with a number from that list, a year, "
+        "part of a title or a description, show that speech's section tree (several matching "
+        "speeches are listed, exit 2).",
     )
-    outline.add_argument("speech", nargs="?", help="speech number or part of its title")
+    outline.add_argument("speech", nargs="?", help=f"the speech: {_SPEECH}")
     outline.set_defaults(command_name="cmd_outline")
 
     reindex = sub.add_parser(

@@ -16,7 +16,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from index import ReindexBusy, SearchIndex, quick_check
 
 from .settings import Settings
-from .state import BotState, PendingUploads
+from .state import BotState, FollowUps, PendingUploads
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,7 @@ class Services:
         self._settings: Settings | None = None
         self._index: SearchIndex | None = None
         self._state: BotState | None = None
+        self._followups: FollowUps | None = None
         self._pending: PendingUploads | None = None
         # One change to the corpus folder (upload, replace, remove) at a time.
         self.corpus_lock = asyncio.Lock()
@@ -121,6 +122,8 @@ class Services:
         await self._state.initialize()
         self._pending = PendingUploads(self._state.db)
         await self._pending.initialize()
+        self._followups = FollowUps(self._state.db)
+        await self._followups.initialize()
 
     async def _quick_check(self) -> None:
         found = await asyncio.to_thread(quick_check, self.settings.db_path)
@@ -167,6 +170,13 @@ class Services:
         if self._state is None:
             raise RuntimeError("services not initialised")
         return self._state
+
+    @property
+    def followups(self) -> FollowUps:
+        """What follow-up questions lean on, per chat."""
+        if self._followups is None:
+            raise RuntimeError("services not initialised")
+        return self._followups
 
     @property
     def pending(self) -> PendingUploads:

@@ -49,17 +49,43 @@ def mark(text: str, terms: tuple[str, ...], color: bool, cut: Cut | None = None)
     return "".join(out)
 
 
+def render_candidates(speeches: list[SpeechInfo]) -> str:
+    """The speeches a reference may mean, one per line with its number."""
+    return "\n".join(f"  {s.number}. {s.title}" for s in speeches)
+
+
+def render_scope(result: SearchResult) -> str:
+    """One line on what narrowed the search ("在《…》第三部分中"), or the follow-up it read."""
+    scope = result.scope
+    if scope is None:
+        return ""
+    where = f"《{scope.speech_title}》" + (f"“{scope.section}”" if scope.section else "")
+    if scope.followed:
+        return f"接上文{where}（--everywhere 在全部讲话中搜索）"
+    return f"在{where}中" + ("" if scope.given else "（--everywhere 在全部讲话中搜索）")
+
+
 def render_result(result: SearchResult, *, color: bool, marks: Marker | None = None) -> str:
     """Passages with speech title, section path and score (none for passages found by their
     place, e.g. "第三部分", whose score says nothing), or a plain 'nothing relevant'."""
     marks = marks or Marker(result.query)
+    if result.candidates and (not result.hits or not result.relevant):
+        return "哪篇讲话？请用 --speech 编号 指定：\n" + render_candidates(list(result.candidates))
+    if result.available is not None and result.scope is not None:
+        return f"《{result.scope.speech_title}》没有这一部分：共有 {result.available} 部分。"
     if not result.relevant:
         why = f"\n(reason: {result.reason})" if result.reason else ""
         return (
             f"没有找到与“{result.query}”相关的内容。\n"
             f"试试换个说法，或用 'speechbot outline' 浏览讲话目录。{why}"
         )
-    blocks = [f"（{result.section}）"] if result.section else []
+    blocks = [line] if (line := render_scope(result)) else []
+    if result.candidates:
+        closest = f"以下按最接近的《{result.scope.speech_title}》回答；" if result.scope else ""
+        blocks.append(
+            f"哪篇讲话？{closest}可用 --speech 编号 指定：\n"
+            + render_candidates(list(result.candidates))
+        )
     if result.tentative:
         blocks.append("没有找到直接回答，以下段落可能相关：")
     for hit in result.hits:

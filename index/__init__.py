@@ -42,12 +42,14 @@ from .text.numbers import chinese_number, parse_number
 from .text.tokenize import Tokenizer, corpus_terms
 from .types import (
     BuildReport,
+    Focus,
     Hit,
     IndexInfo,
     Outline,
     OutlineNode,
     ParagraphView,
     Progress,
+    Scope,
     SearchResult,
     SpeechInfo,
 )
@@ -64,6 +66,7 @@ __all__ = [
     "DatabaseDamaged",
     "DatabaseHealth",
     "DenseStatus",
+    "Focus",
     "ForeignDatabase",
     "Hit",
     "IndexConfig",
@@ -76,6 +79,7 @@ __all__ = [
     "Progress",
     "ReindexBusy",
     "SchemaError",
+    "Scope",
     "Scored",
     "SearchIndex",
     "SearchResult",

@@ -2,7 +2,8 @@
 
 Each step lives with its concern; to change one, go there:
 
-1. ``query/understand``: the speech, part and point a question names (taken out of the text).
+1. ``query/understand``: the speech (``query/speeches``) and part (``query/parts``) a question
+   points at, taken out of the text, or the previous answer a follow-up leans on.
 2. ``query/expand``: the question's units, with synonyms and stand-ins for unknown words, and
    the weighted BM25 query tokens.
 3. ``rank/bm25``: the best rows for those tokens; ``rank/dense``: the rows whose sentences are
@@ -15,19 +16,24 @@ Each step lives with its concern; to change one, go there:
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from dataclasses import dataclass
 
 import aiosqlite
 
 from .query.expand import Unit, Vocabulary, query_tokens, units
+from .query.focus import answer_focus, scope_of, section_by_id
+from .query.parts import OPENING, Resolved, asked, enumeration_markers, resolve
+from .query.prefer import leaning, preferred_ranges
 from .query.relevance import Verdict, asks_for_fact, best_coverage, judge
-from .query.understand import SECTION_FILLERS, SpeechTitle, resolve_section, understand
+from .query.speeches import SpeechFinder
+from .query.understand import Understood, closest_with_part, understand, with_years
 from .rank.bm25 import Scored
 from .rank.dense import DenseIndex, Vectors, fuse
 from .rank.hits import in_order, make_hit, without_near_duplicates
 from .store.queries import fetch_paragraphs
 from .store.snapshot import Snapshot
-from .types import SearchResult, SectionSpan
+from .types import Focus, SearchResult, SectionSpan
 
 #: Rows ranked per row shown: near-duplicate passages are dropped only after ranking (comparing
 #: every passage would be too slow), and the page must not come up short when some are.
@@ -52,6 +58,8 @@ class Live:
     snapshot: Snapshot
     vocab: Vocabulary
     sections: dict[int, list[SectionSpan]]
+    finder: SpeechFinder  # what identifies each speech, indexed once per generation
+    row_starts: tuple[tuple[int, int], ...] = ()  # (first row, speech number), by first row
     dense: DenseIndex | None = None  # the semantic part's vectors, when it is on
 
 
@@ -67,6 +75,8 @@ class Ranked:
     speech: int | None = None
     section: SectionSpan | None = None  # set when the answer is a section's paragraphs
     tentative: bool = False  # passages that may be related, none answering directly
+    understood: Understood | None = None
+    available: int | None = None  # the part asked for does not exist: how many there are
 
 
 def rank(
@@ -76,6 +86,8 @@ def rank(
     speech: int | None,
     min_coverage: float,
     vector: Vectors | None = None,
+    focus: Focus | None = None,
+    everywhere: bool = False,
 ) -> Ranked:
     """Rank rows for ``query``; runs in a worker thread (tokenising and scoring are CPU work).
 
@@ -89,35 +101,81 @@ def rank(
     passages; a score means nothing alone.
     """
     snap = live.snapshot
-    titles = [SpeechTitle(s.number, s.title, s.year) for s in snap.speeches.values()]
-    understood = understand(query, titles if speech is None else [])
-    speech = speech if speech is not None else understood.speech
-    if speech is not None and speech not in snap.speech_rows:
-        return Ranked((), [], 0, False, "no such speech")
-    section = None
-    if speech is not None and (understood.part or understood.point):
-        section = resolve_section(live.sections.get(speech, ()), understood.part, understood.point)
-    parts = units(_with_years(understood.text, snap, speech), snap.tokenizer, live.vocab)
-    if section is not None:
-        # "第二部分主要讲了哪些要求": what is asked is the section itself.
-        parts = [u for u in parts if u.text not in SECTION_FILLERS]
+    understood = understand(query, live.finder, speech, focus, everywhere)
+    understood, found = _where(live, understood, focus)
+    if isinstance(found, Ranked):
+        return found
+    speech, section = understood.speech, found.section
+    info = snap.speeches.get(speech) if speech is not None else None
+    text = with_years(understood.text, info.year if info else None)
+    markers = enumeration_markers(found.enumerated) if found.enumerated is not None else []
+    parts = units(" ".join([text, *markers]), snap.tokenizer, live.vocab)
+    if section is None and speech is not None and not query_tokens(asked(parts)):
+        # A speech named and nothing asked of it ("2023年县委工作会议讲话"): its opening.
+        section = resolve(live.sections.get(speech, []), OPENING).section
+    # "第二部分主要讲了哪些要求": what is asked is the section itself.
+    parts = asked(parts) if section is not None else parts
     tokens = query_tokens(parts)
     highlight = tuple(dict.fromkeys(t for t in tokens))
     if section is not None and not tokens:
         # "第二部分讲了什么": the answer is the section itself, in speech order.
         rows = [Scored(r, 0.0) for r in range(section.lo, min(section.hi, section.lo + n))]
         return Ranked(
-            highlight, rows, section.hi - section.lo, True, speech=speech, section=section
-        )
+            highlight, rows, section.hi - section.lo, True, speech=speech, section=section,
+            understood=understood,
+        )  # fmt: skip
     if not parts:
-        return Ranked((), [], 0, False, "no search terms", speech)
+        return Ranked((), [], 0, False, "no search terms", speech, understood=understood)
     row_range = (
         (section.lo, section.hi) if section else snap.speech_rows.get(speech) if speech else None
     )
-    fact = asks_for_fact(understood.text)
-    return _retrieve(
-        live, parts, tokens, highlight, n, row_range, min_coverage, vector, speech, section, fact
+    prefer = (
+        [] if row_range else preferred_ranges(snap.speech_rows, live.sections, understood.prefer)
     )
+    ranked = _retrieve(
+        live, parts, tokens, highlight, n, row_range, min_coverage, vector, speech, section, prefer,
+        fact=asks_for_fact(understood.text),
+    )  # fmt: skip
+    if markers and row_range is not None:
+        ranked = _marked_first(snap, ranked, markers, n, row_range)
+    return dataclasses.replace(ranked, understood=understood)
+
+
+def _marked_first(
+    snap: Snapshot, ranked: Ranked, markers: list[str], n: int, row_range: tuple[int, int]
+) -> Ranked:
+    """ "第六条" of a part whose items are in its text: the paragraphs saying "六是" first."""
+    marked = snap.bm25.top(markers, n, row_range)[0]
+    if not marked:
+        return ranked
+    rest = [r for r in ranked.rows if r.row not in {m.row for m in marked}]
+    return dataclasses.replace(ranked, rows=(marked + rest)[:n], relevant=True, tentative=False)
+
+
+def _where(
+    live: Live, understood: Understood, focus: Focus | None
+) -> tuple[Understood, Ranked | Resolved]:
+    """The part the question points at in its speech, or the reply when there is none."""
+    if understood.how == "closest" and understood.part is not None:
+        understood = closest_with_part(understood, live.sections)
+    speech = understood.speech
+    if speech is not None and speech not in live.snapshot.speech_rows:
+        return understood, Ranked((), [], 0, False, "no such speech")
+    if understood.part is not None and speech is None:
+        return understood, Ranked((), [], 0, False, "which speech", understood=understood)
+    if speech is None or understood.part is None:
+        return understood, Resolved(None)
+    spans = live.sections.get(speech, [])
+    near = section_by_id(spans, focus.section_id) if focus is not None else None
+    found = resolve(spans, understood.part, near)
+    if found.section is None and understood.part.about is not None:
+        return understood, Resolved(None)  # no heading is about X: X is searched in the speech
+    if found.section is None:
+        return understood, Ranked(
+            (), [], 0, False, "no such part", speech, understood=understood,
+            available=found.available,
+        )  # fmt: skip
+    return understood, found
 
 
 def _retrieve(
@@ -131,15 +189,27 @@ def _retrieve(
     vector: Vectors | None,
     speech: int | None,
     section: SectionSpan | None,
-    fact: bool,
+    prefer: list[tuple[int, int]] | None = None,
+    fact: bool = False,
 ) -> Ranked:
-    """BM25's rows, fused with the semantic part's when it is on, and the verdict on them."""
+    """BM25's rows, fused with the semantic part's when it is on, and the verdict on them.
+
+    ``prefer``: row ranges a follow-up leans on (the previous answer's section, its speech);
+    their rankings are fused in ahead of the whole corpus's, so they come first where they
+    answer, and the rest of the corpus still does where they do not.
+    """
     snap = live.snapshot
     dense = live.dense if vector is not None else None
-    depth = max(n, FUSION_DEPTH) if dense is not None else n
+    depth = max(n, FUSION_DEPTH) if dense is not None or prefer else n
     scored, total = snap.bm25.top(tokens, depth, row_range) if tokens else ([], 0)
     sims = dense.similarities(vector) if dense is not None and vector is not None else None
     semantic = dense.top(sims, depth, row_range) if dense is not None and sims is not None else []
+    if prefer:
+        scored, semantic = leaning(snap.bm25, dense, tokens, depth, prefer, scored, semantic, sims)
+    if not scored and not semantic and section is not None:
+        # The part asked for exists but none of the other words is in it: the part itself.
+        rows = [Scored(r, 0.0) for r in range(section.lo, min(section.hi, section.lo + n))]
+        return Ranked(highlight, rows, section.hi - section.lo, True, "", speech, section)
     if not scored and not semantic:
         return Ranked(
             highlight, [], 0, False, "no query term occurs in the corpus", speech, section
@@ -149,6 +219,9 @@ def _retrieve(
     cover = best_coverage(judged, tokens, scored, snap.bm25, min_coverage) if scored else 0.0
     evidence = dense.evidence(sims, row_range) if dense is not None and sims is not None else None
     verdict = judge(cover, min_coverage, evidence, fact)
+    if verdict is Verdict.NONE and section is not None and (scored or semantic):
+        # The part asked for exists: its best passages may be related, never "nothing".
+        verdict = Verdict.POSSIBLE
     rows = _fused(scored, semantic, n) if semantic else scored[:n]
     total = max(total, len(rows))
     if verdict is Verdict.NONE:
@@ -167,14 +240,6 @@ def _fused(lexical: list[Scored], semantic: list[Scored], n: int) -> list[Scored
     return [Scored(s.row, bm25.get(s.row, 0.0)) for s in order]
 
 
-def _with_years(text: str, snap: Snapshot, speech: int | None) -> str:
-    year = snap.speeches[speech].year if speech is not None and speech in snap.speeches else None
-    if year is None:
-        return text
-    # A speech says "过去一年"/"今年" where a question says "2022年"/"2023年".
-    return text.replace(f"{year - 1}年", " 过去一年 去年 ").replace(f"{year}年", " 今年 ")
-
-
 async def search(
     live: Live,
     db: aiosqlite.Connection,
@@ -184,14 +249,18 @@ async def search(
     offset: int,
     min_coverage: float,
     vector: Vectors | None = None,
+    focus: Focus | None = None,
+    everywhere: bool = False,
 ) -> SearchResult:
-    """The page of ``k`` passages after ``offset`` for ``query``, optionally in one speech."""
+    """The page of ``k`` passages after ``offset`` for ``query``, optionally in one speech;
+    ``focus`` is the previous answer a follow-up may lean on, ``everywhere`` ignores the speech
+    and part the question names."""
     snap = live.snapshot
     k, offset = max(0, k), max(0, offset)
     # Tokenising and scoring are CPU work: a thread keeps other chats answered meanwhile.
-    ranked = await asyncio.to_thread(
-        rank, live, query, ranking_depth(offset, k), speech, min_coverage, vector
-    )
+    depth = ranking_depth(offset, k)
+    args = (live, query, depth, speech, min_coverage, vector, focus, everywhere)
+    ranked = await asyncio.to_thread(rank, *args)
     views = await fetch_paragraphs(db, [int(snap.paragraph_ids[r.row]) for r in ranked.rows])
     ordered = [
         (r, views[int(snap.paragraph_ids[r.row])])
@@ -207,6 +276,10 @@ async def search(
         make_hit(offset + i + 1, r.score, view, in_order(terms, snap.bm25.matched(terms, r.row)))
         for i, (r, view) in enumerate(page)
     )
+    top = hits[0].speech_id if hits else None
+    first = ranked.rows[0].row if ranked.relevant and ranked.rows else None
+    context = (live.row_starts, snap.speech_rows, live.sections)
+    named = ranked.understood.candidates if ranked.understood else ()
     return SearchResult(
         query=query,
         terms=terms,
@@ -218,4 +291,10 @@ async def search(
         speech=ranked.speech,
         section=ranked.section.title if ranked.section else None,
         tentative=ranked.tentative,
+        scope=scope_of(ranked.understood, ranked.speech, ranked.section, snap.speeches, top)
+        if ranked.understood and (ranked.rows or ranked.available is not None)
+        else None,
+        candidates=tuple(snap.speeches[c] for c in named if c in snap.speeches),
+        available=ranked.available,
+        focus=answer_focus(first, ranked.speech, ranked.section, *context),
     )

@@ -17,6 +17,7 @@ from .query.expand import Rules, Vocabulary, load_synonyms
 from .rank.dense import DenseIndex, Embedder
 from .search import Live, search
 from .semantic import DenseStatus, Loader, Semantic
+from .speeches import match_reference, speech_finder
 from .store.damage import guarded
 from .store.live import DataVersion, corpus_changed, index_info, newer_generation
 from .store.opening import open_database
@@ -30,9 +31,9 @@ from .store.queries import (
     section_title,
 )
 from .store.snapshot import Snapshot
-from .text.normalize import normalize
 from .types import (
     BuildReport,
+    Focus,
     IndexInfo,
     Outline,
     ParagraphView,
@@ -118,6 +119,8 @@ class SearchIndex:
         """Make ``snapshot`` the one queries use, with its look-up structures, in one step."""
         vocab = await asyncio.to_thread(Vocabulary, snapshot.bm25, self._synonyms)
         sections = await section_spans(self._db(), snapshot)
+        finder = await speech_finder(self._db(), snapshot)
+        starts = tuple(sorted((lo, n) for n, (lo, _) in snapshot.speech_rows.items()))
         dense = await self._semantic.attach(
             self._db(),
             self._write is not None,
@@ -126,7 +129,7 @@ class SearchIndex:
             progress,
             self.config.embed_in_background,
         )
-        self._live = Live(snapshot, vocab, sections, dense)
+        self._live = Live(snapshot, vocab, sections, finder, starts, dense)
         self._snapshot = snapshot
 
     async def follow(self) -> None:
@@ -194,16 +197,18 @@ class SearchIndex:
     # -- queries ----------------------------------------------------------------------------
 
     async def search(
-        self, query: str, k: int = 3, speech: int | None = None, offset: int = 0
-    ) -> SearchResult:
-        """The best ``k`` passages for ``query`` after ``offset``, optionally in one speech."""
+        self, query: str, k: int = 3, speech: int | None = None, offset: int = 0, *,
+        focus: Focus | None = None, everywhere: bool = False,
+    ) -> SearchResult:  # fmt: skip
+        """The best ``k`` passages for ``query`` after ``offset``, optionally in one speech;
+        ``focus``: the previous answer's :attr:`SearchResult.focus`, which a follow-up leans on
+        (a preference, never a filter); ``everywhere``: ignore the speech and part it names."""
         await self.follow()
         live = self._live_view()
         vector = await self._semantic.query(query) if live.dense is not None else None
+        args = (query, k, speech, offset, self.config.min_coverage, vector, focus, everywhere)
         with self._guarded():
-            return await search(
-                live, self._db(), query, k, speech, offset, self.config.min_coverage, vector
-            )
+            return await search(live, self._db(), *args)
 
     async def speeches(self) -> list[SpeechInfo]:
         """The indexed speeches in number order."""
@@ -211,21 +216,15 @@ class SearchIndex:
         return list(self.snapshot.speeches.values())
 
     async def find_speech(self, ref: str) -> SpeechInfo | None:
-        """A speech by its number, or by part of its title or file name."""
+        """The one speech ``ref`` points at (see :meth:`match_speech`), or None."""
+        found = await self.match_speech(ref)
+        return found[0] if len(found) == 1 else None
+
+    async def match_speech(self, ref: str) -> list[SpeechInfo]:
+        """The speeches ``ref`` may mean, best first: one for a number from the list, a year,
+        part of a title or file name, or a description; several when it is ambiguous; none."""
         await self.follow()
-        speeches = self.snapshot.speeches
-        ref = ref.strip().lstrip("#")
-        if ref.isdigit():
-            return speeches.get(int(ref))
-        wanted = normalize(ref)
-        if not wanted:
-            return None
-        matches = [
-            s
-            for s in speeches.values()
-            if wanted in normalize(s.title) or wanted in normalize(Path(s.source).stem)
-        ]
-        return matches[0] if matches else None
+        return match_reference(self.snapshot, self._live_view().finder, ref)
 
     async def outline(self, number: int) -> Outline | None:
         """A speech's section tree."""

@@ -35,6 +35,25 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
+class Focus:
+    """What a follow-up question may lean on: the speech and section of the last answer."""
+
+    speech: int
+    section_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What narrowed a search, said in one line of the reply ("在《…》第三部分中")."""
+
+    speech: int
+    speech_title: str
+    section: str | None = None  # the part's heading, when a part was asked for
+    followed: bool = False  # read in the context of the previous answer ("接上文《…》")
+    given: bool = False  # the caller chose the speech (a button, ``--speech``), not the question
+
+
+@dataclass(frozen=True, slots=True)
 class SearchResult:
     """Hits for one query, and what the query was understood as."""
 
@@ -49,6 +68,11 @@ class SearchResult:
     section: str | None = None  # title of the section the question asked about, if any
     # The passages may be related but none answers directly (shown under a plain caption).
     tentative: bool = False
+    # --- what the question pointed at (issue 12) ---
+    scope: Scope | None = None  # what narrowed the search, when something did
+    candidates: tuple[SpeechInfo, ...] = ()  # "哪篇讲话？": the speeches it may mean
+    available: int | None = None  # the part asked for does not exist: how many there are
+    focus: Focus | None = None  # what a follow-up to this answer may lean on
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.hits)

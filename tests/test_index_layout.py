@@ -23,6 +23,7 @@ LOWER: dict[str, set[str]] = {
     "store": {"config", "errors", "rank", "text", "types"},
     "build": {"config", "errors", "rank", "store", "text", "types"},
     "search": {"query", "rank", "store", "types"},
+    "speeches": {"query", "store", "text", "types"},
     "semantic": {"build", "rank", "store", "text", "types"},
     "service": {
         "build",
@@ -32,6 +33,7 @@ LOWER: dict[str, set[str]] = {
         "rank",
         "search",
         "semantic",
+        "speeches",
         "store",
         "text",
         "types",

@@ -19,7 +19,16 @@ from bot.ui.html import esc
 from bot.ui.marks import Marker, marker
 from bot.ui.pages import paginate
 from conftest import ALICE, RunningBot
-from index import Hit, Outline, OutlineNode, ParagraphView, SearchIndex, SearchResult, SpeechInfo
+from index import (
+    Hit,
+    Outline,
+    OutlineNode,
+    ParagraphView,
+    Scope,
+    SearchIndex,
+    SearchResult,
+    SpeechInfo,
+)
 from telegram_html import assert_valid_telegram_html
 
 NASTY = [
@@ -93,6 +102,16 @@ def results(draw: Any) -> SearchResult:
         offset=offset,
         relevant=True,
         section=draw(st.none() | TEXT),
+        # What the question pointed at (issue 12): the scope line, "哪篇讲话？" and its buttons.
+        scope=draw(st.none() | st.builds(Scope, IDS, ANY_TEXT, st.none() | ANY_TEXT)),
+        candidates=tuple(
+            draw(
+                st.lists(
+                    st.builds(SpeechInfo, IDS, ANY_TEXT, TEXT, st.none(), IDS, st.just(0.0), TEXT),
+                    max_size=6,
+                )
+            )
+        ),
     )
 
 
@@ -140,6 +159,9 @@ def test_answers_are_valid_telegram_html_for_any_text(result: SearchResult, quer
     view = AnswerView(names, Marker(result.query))
     assert_sendable(answers.answer(result, view))
     assert_buttons(keyboards.answer(result, query_id))
+    text, markup = render.result_reply(result, query_id)
+    assert_sendable(text)
+    assert_buttons(markup)
     for hit in result.hits:  # the inline-mode article
         assert_sendable(answers.passage(hit, view, 900))
 

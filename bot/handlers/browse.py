@@ -14,7 +14,7 @@ import logging
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
-from index import Outline, OutlineNode
+from index import Outline, OutlineNode, SearchResult
 
 from ..services import Context
 from ..state import StoredQuery
@@ -25,6 +25,8 @@ from ..ui.html import esc, short
 from ..ui.marks import query_terms
 from ..ui.pages import PAGE_SIZE, paginate, speech_pages
 from ..ui.replies import english, reply
+from ..ui.scope import EVERYWHERE
+from . import scope
 from .questions import answer_question, search_reply
 from .views import is_live, marks, names, paragraphs_in
 
@@ -43,8 +45,12 @@ async def on_outline(update: Update, context: Context) -> None:
         text = render.speech_list(speeches, english=in_english)
         await reply(message, text, reply_markup=keyboards.speeches(speeches, english=in_english))
         return
-    info = await index.find_speech(ref)
-    tree = await index.outline(info.number) if info else None
+    found = await index.match_speech(ref)
+    if len(found) > 1:
+        text = texts.OUTLINE_WHICH(in_english, ref=esc(ref))
+        await reply(message, text, reply_markup=keyboards.speeches(found))
+        return
+    tree = await index.outline(found[0].number) if found else None
     if tree is None:
         await reply(message, texts.NO_SUCH_SPEECH(in_english, ref=esc(short(ref, 40))))
         return
@@ -72,6 +78,10 @@ async def on_button(update: Update, context: Context) -> None:
         await _outline(query, context, action)
     elif isinstance(action, cb.SpeechesPage):
         await _speeches_page(query, context, action)
+    elif isinstance(action, cb.Everywhere):
+        await scope.on_everywhere(query, context, action)
+    elif isinstance(action, cb.Pick):
+        await scope.on_pick(query, context, action)
     else:
         await _section(query, context, action)
 
@@ -157,12 +167,19 @@ async def _more(query: CallbackQuery, context: Context, action: cb.More) -> None
     if stored is None:
         await _stale(query)
         return
+    everywhere = stored.speech == EVERYWHERE
+    focus = await services.followups.of_query(stored.id)  # a follow-up pages in its context
     async with services.searching:
-        search = services.index.search
-        result = await search(stored.query, k=PAGE_SIZE, speech=stored.speech, offset=action.offset)
+        speech = None if everywhere else stored.speech
+
+        async def page(offset: int) -> SearchResult:
+            return await services.index.search(
+                stored.query, PAGE_SIZE, speech, offset, focus=focus, everywhere=everywhere
+            )
+
+        result = await page(action.offset)
         if result.relevant and result.total and not result.hits:
-            last = (result.total - 1) // PAGE_SIZE * PAGE_SIZE
-            result = await search(stored.query, k=PAGE_SIZE, speech=stored.speech, offset=last)
+            result = await page((result.total - 1) // PAGE_SIZE * PAGE_SIZE)
         text, markup = await search_reply(
             services, result, english=_english(query), query_id=stored.id
         )

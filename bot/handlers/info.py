@@ -7,34 +7,39 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from ..services import Context
+from ..state import context_key
 from ..ui import keyboards, render, texts
 from ..ui.replies import english, reply
 
 
 async def on_start(update: Update, context: Context) -> None:
     """/start: a short greeting with example questions as buttons and the list of speeches;
-    ``/start help`` (the inline results' button) is /help."""
-    if update.effective_message is None:
+    ``/start help`` (the inline results' button) is /help. Either forgets what follow-up
+    questions would lean on."""
+    message = update.effective_message
+    if message is None:
         return
+    private = message.chat.type == ChatType.PRIVATE
+    user_id = update.effective_user.id if update.effective_user else 0
+    await context.bot_data.followups.clear(context_key(message.chat.id, user_id, private))
     if context.args:
         await on_help(update, context)
         return
     in_english = english(update)
-    await reply(
-        update.effective_message, texts.START(in_english), reply_markup=keyboards.start(in_english)
-    )
+    await reply(message, texts.START(in_english), reply_markup=keyboards.start(in_english))
 
 
 async def on_help(update: Update, context: Context) -> None:
     """/help: the reference (with the admin commands for admins)."""
-    if update.effective_message is None:
+    message = update.effective_message
+    if message is None:
         return
     in_english = english(update)
     text = texts.HELP(in_english, username=context.bot.username)
     user = update.effective_user
     if context.bot_data.is_admin(user.id if user else None):
         text += texts.HELP_ADMIN(in_english)
-    await reply(update.effective_message, text)
+    await reply(message, text)
 
 
 async def on_about(update: Update, context: Context) -> None:

@@ -8,10 +8,12 @@ import re
 import time
 
 from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 
-from index import SearchResult, clean_display
+from index import Focus, SearchResult, clean_display
 
 from ..services import Context, Services
+from ..state import context_key
 from ..ui import render, texts
 from ..ui.pages import PAGE_SIZE
 from ..ui.replies import english, reply
@@ -53,11 +55,14 @@ async def answer_question(update: Update, context: Context, query: str) -> None:
             await reply(message, texts.SLOW_DOWN_UNTIL(in_english, limit=limit, seconds=seconds))
         return
     started = time.perf_counter()
+    key = context_key(message.chat.id, user_id, message.chat.type == ChatType.PRIVATE)
+    focus = await services.followups.get(key)
     async with services.searching:  # see Services.searching
-        result = await services.index.search(query, k=PAGE_SIZE)
+        result = await services.index.search(query, k=PAGE_SIZE, focus=focus)
         text, markup = await search_reply(
-            services, result, english=in_english, chat_id=message.chat_id
+            services, result, english=in_english, chat_id=message.chat_id, focus=focus
         )
+    await services.followups.put(key, result.focus)  # before the answer: a reply may follow it
     await reply(message, text, reply_markup=markup)
     latency = (time.perf_counter() - started) * 1000
     await services.state.log_question(
@@ -81,11 +86,16 @@ async def search_reply(
     english: bool,
     query_id: int | None = None,
     chat_id: int | None = None,
+    focus: Focus | None = None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The reply to a result: the question is stored first for ``chat_id`` (unless ``query_id``
-    says where it already is), so that its buttons work after a restart, in that chat only."""
-    if result.relevant and query_id is None:
+    says where it already is), with the context it was asked in (``focus``), so that its
+    buttons work after a restart, in that chat only, and page alike; rendering writes nothing."""
+    if (result.relevant or result.candidates) and query_id is None:
+        # Also for "哪篇讲话？": its buttons search the stored question in the speech chosen.
         query_id = await services.state.remember_query(result.query, result.speech, chat_id)
+        if query_id is not None:
+            await services.followups.asked_with(query_id, focus)
     view = answer_view(services.index, result.query)
     return render.result_reply(result, query_id, view, english=english)
 

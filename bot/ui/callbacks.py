@@ -76,6 +76,19 @@ class Example(NamedTuple):
     number: int
 
 
+class Everywhere(NamedTuple):
+    """A stored question searched in all speeches, whatever speech or part it names."""
+
+    query_id: int
+
+
+class Pick(NamedTuple):
+    """ "哪篇讲话？": a stored question searched in the speech chosen."""
+
+    query_id: int
+    speech: int
+
+
 class Admin(NamedTuple):
     """An admin action with its argument (checked against SPEECHBOT_ADMINS on every press)."""
 
@@ -83,7 +96,19 @@ class Admin(NamedTuple):
     arg: str
 
 
-Action = More | Passage | Full | Context | OutlineOf | SpeechesPage | SectionPage | Example | Admin
+Action = (
+    More
+    | Passage
+    | Full
+    | Context
+    | OutlineOf
+    | SpeechesPage
+    | SectionPage
+    | Example
+    | Everywhere
+    | Pick
+    | Admin
+)
 
 _PREFIX: dict[type, str] = {
     More: "m",
@@ -94,6 +119,8 @@ _PREFIX: dict[type, str] = {
     SpeechesPage: "l",
     SectionPage: "s",
     Example: "x",
+    Everywhere: "e",
+    Pick: "p",
     Admin: "a",
 }
 _TYPES = {prefix: kind for kind, prefix in _PREFIX.items()}

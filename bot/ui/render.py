@@ -6,6 +6,7 @@ Pure functions: they read what they are given and write nothing (a question is s
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
@@ -21,7 +22,7 @@ from index import (
     SpeechInfo,
 )
 
-from . import keyboards, texts
+from . import keyboards, scope, texts
 from .answer import AnswerView, answer
 from .html import esc, fit, short
 from .keyboards import Row
@@ -45,11 +46,32 @@ def result_reply(
     extra_rows: Sequence[Row] = (),
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The reply text and buttons for a search result; paging buttons need a stored question.
-    ``extra_rows``: keyboard rows added under the passages' and paging rows."""
+    ``extra_rows``: keyboard rows added under the passages' and paging rows.
+
+    What the question pointed at comes first (``scope``): "哪篇讲话？" with a button per
+    speech, a part that does not exist, or one line saying what narrowed the search."""
+    view = view or AnswerView()
+    if scope.asks_which(result):
+        picks = [*scope.pick_rows(result.candidates, query_id), *extra_rows]
+        question = scope.which_text(result, english=english)
+        if not result.relevant or not result.hits:
+            return question, scope.with_rows(None, picks)
+        text = answer(result, dataclasses.replace(view, scope=question), english=english)
+        return text, keyboards.answer(result, query_id, english, picks)
+    if result.available is not None and result.scope is not None:
+        text = texts.NO_SUCH_PART(
+            english,
+            title=esc(short(result.scope.speech_title, TITLE_BUDGET)),
+            count=result.available,
+            number=result.scope.speech,
+        )
+        return text, None
     if not result.relevant:
         return nothing_found(result.query, result.reason, english=english), None
-    text = answer(result, view or AnswerView(), english=english)
-    return text, keyboards.answer(result, query_id, english, extra_rows)
+    line = scope.scope_line(result, english=english) or None
+    text = answer(result, dataclasses.replace(view, scope=line or view.scope), english=english)
+    rows = [scope.scope_row(result, query_id, english=english), *extra_rows]
+    return text, keyboards.answer(result, query_id, english, rows)
 
 
 def about(info: IndexInfo, semantic: DenseStatus | None = None, *, english: bool = False) -> str:

@@ -8,10 +8,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent / "questions"
 #: The development sets (tuning allowed): the first one, ten held-out paraphrases written after
-#: it, a second set written from the speeches alone for tuning the semantic part, and a fourth
-#: (everyday wording and unanswerable questions, also from the speeches alone) for calibrating
-#: the relevance decision.
-DEV_FILES = ("devset.jsonl", "heldout.jsonl", "dev2.jsonl", "dev4.jsonl")
+#: it, a second set written from the speeches alone for tuning the semantic part, a third of
+#: parts, speech topics and follow-ups (other wordings of parts, relative follow-ups), and a
+#: fourth (everyday wording and unanswerable questions, also from the speeches alone) for
+#: calibrating the relevance decision.
+DEV_FILES = ("devset.jsonl", "heldout.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl")
 #: Never tuned on: written before any tuning by someone who saw neither code nor word lists.
 BLIND_FILE = "blind.jsonl"
 #: The first development set's names for the kinds the later sets share.

@@ -11,7 +11,7 @@ import numpy as np
 from rank_bm25 import BM25Okapi
 
 from corpus import corpus_files
-from index import IndexConfig, SearchIndex
+from index import Focus, IndexConfig, SearchIndex, SearchResult
 
 from .questions import Question
 
@@ -39,21 +39,43 @@ def rank_of(texts: Sequence[str], answers: Sequence[str]) -> int | None:
 async def run_speechbot(
     sets: Sequence[Sequence[Question]], config: IndexConfig
 ) -> list[list[Outcome]]:
-    """Ask speechbot every question of every set, through one index."""
+    """Ask speechbot every question of every set, through one index.
+
+    A follow-up (``follows``) is asked after the question it follows, with that answer's
+    ``focus``, as the bot keeps it for a chat: it is measured as users meet it.
+    """
     index = SearchIndex(config)
     await index.initialize(refresh=True)
     try:
         results = []
         for questions in sets:
-            outcomes = []
+            by_id = {q.id: q for q in questions}
+            asked: dict[str, SearchResult] = {}
             for q in questions:
-                result = await index.search(q.question, k=DEPTH)
-                texts = [h.text for h in result.hits] if result.relevant else []
-                outcomes.append(Outcome(q, rank_of(texts, q.answers), not result.relevant))
-            results.append(outcomes)
+                await _ask(index, q, by_id, asked)
+            results.append([_outcome(q, asked[q.id]) for q in questions])
         return results
     finally:
         await index.shutdown()
+
+
+async def _ask(
+    index: SearchIndex, q: Question, by_id: dict[str, Question], asked: dict[str, SearchResult]
+) -> SearchResult:
+    """The answer to ``q``, asking the question it follows first (once) for its context."""
+    if q.id in asked:
+        return asked[q.id]
+    focus: Focus | None = None
+    before = by_id.get(q.follows) if q.follows else None
+    if before is not None and before.id != q.id:
+        focus = (await _ask(index, before, by_id, asked)).focus
+    asked[q.id] = await index.search(q.question, k=DEPTH, focus=focus)
+    return asked[q.id]
+
+
+def _outcome(q: Question, result: SearchResult) -> Outcome:
+    texts = [h.text for h in result.hits] if result.relevant else []
+    return Outcome(q, rank_of(texts, q.answers), not result.relevant)
 
 
 class Baseline:

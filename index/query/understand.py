@@ -1,66 +1,29 @@
-"""Query understanding: which speech a question names, which part of it, and English questions.
+"""Query understanding: which speech a question points at, which part of it, whether it follows
+the previous answer, and English questions.
 
-A question may name a speech by year (``2023年``) or by its meeting (``组织宣传统战工作会议``,
-``主持讲话``) and a part of it (``第二部分``, ``第三点``, ``第四要``, ``最后一部分``). Those words
-say where to look, not what to look for, so they are taken out of the search terms.
+The speech comes from ``speeches`` (a fuzzy match built once per generation), the part from
+``parts``. Words that point say where to look, not what to look for, so they are taken out of
+the search terms; a speech named only vaguely is asked about, never applied silently.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from ..text.normalize import normalize
-from ..text.numbers import chinese_number
-from ..types import SectionSpan
+from ..types import Focus, SectionSpan
+from .parts import PartRef, read_part, resolve
+from .speeches import MAX_CANDIDATES, SpeechFinder
+from .wordlists import word_lists
 
-_NUM = r"[一二两三四五六七八九十\d]{1,3}"
-_PART = re.compile(rf"(?:第({_NUM})|(最后一|最后))(?:个)?(?:部分|大部分|方面)")
-_POINT = re.compile(
-    rf"第({_NUM})(?:点|要|条|个要求|项)|[“\"]?({_NUM})(?:要|是)[”\"]?(?=是什么|讲|说|的|$|有|提)"
-)
-_MEETING_WORDS = re.compile(r"讲话|会议上|会议|会上|大会")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
-# Words of a speech title that do not tell speeches apart.
-_GENERIC = ("在", "上的", "讲话", "会议", "工作会议", "上", "的")
-_MIN_NAME = 4  # characters a title fragment needs to name a speech
-
-#: Words that, next to a part reference, ask for the part itself rather than a topic in it.
-SECTION_FILLERS = frozenset(
-    [
-        "主要",
-        "讲",
-        "说",
-        "要求",
-        "内容",
-        "方面",
-        "哪几个",
-        "哪些",
-        "几个",
-        "部署",
-        "安排",
-        "认识",
-        "重点",
-        "主题",
-        "点",
-        "要",
-        "提出",
-        "了",
-        "提",
-    ]
-)
-
-
-@dataclass(frozen=True, slots=True)
-class SpeechTitle:
-    """What understanding needs to know about a speech."""
-
-    number: int
-    title: str
-    year: int | None
+#: A question with at most this many Chinese characters, and no speech of its own, is read as a
+#: follow-up of the previous answer when there is one (as a preference, never a filter).
+FOLLOWUP_CHARS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,116 +31,96 @@ class Understood:
     """A question split into where to look and what to look for."""
 
     text: str  # the rest of the question, to be searched
-    speech: int | None = None  # the speech the question names
-    part: int | None = None  # top-level section number; -1 for the last one
-    point: int | None = None  # sub-section (or, without a part, top-level point) number
+    speech: int | None = None  # the speech the search is narrowed to
+    # why: "named" (by the question), "given" (by the caller), "followup" (the previous answer),
+    # "closest" (named vaguely: the closest of ``candidates``, which the reply offers)
+    how: str = ""
+    part: PartRef | None = None  # the part of that speech the question points at
+    candidates: tuple[int, ...] = ()  # "哪篇讲话？": the question points at one of these
+    prefer: Focus | None = None  # a follow-up: rank the previous answer's speech first
 
 
-def _longest_common(a: str, b: str) -> tuple[int, int]:
-    """Length and start (in ``a``) of the longest common substring."""
-    best, start = 0, 0
-    for i in range(len(a)):
-        for j in range(i + best + 1, len(a) + 1):
-            if a[i:j] in b:
-                best, start = j - i, i
-            else:
-                break
-    return best, start
+def understand(
+    query: str,
+    finder: SpeechFinder,
+    speech: int | None = None,
+    focus: Focus | None = None,
+    everywhere: bool = False,
+) -> Understood:
+    """Normalise and translate the question, then find the speech and part it points at.
 
-
-def find_speech(text: str, speeches: Iterable[SpeechTitle]) -> tuple[int | None, str]:
-    """The speech a question names (by year or meeting), and the question without the naming."""
-    candidates = list(speeches)
-    scores: dict[int, int] = {s.number: 0 for s in candidates}
-    spans: dict[int, list[tuple[int, int]]] = {s.number: [] for s in candidates}
-    for match in _YEAR.finditer(text):
-        year = int(match.group(1))
-        for s in candidates:
-            if str(year) in s.title or (
-                s.year == year and not any(str(year) in c.title for c in candidates)
-            ):
-                scores[s.number] += 4 if str(year) in s.title else 2
-                spans[s.number].append(match.span())
-    for s in candidates:
-        title = normalize(s.title)
-        for word in _GENERIC:
-            title = title.replace(word, "|") if len(word) > 1 else title
-        length, start = 0, 0
-        for fragment in title.split("|"):
-            n, at = _longest_common(text, fragment) if len(fragment) >= 2 else (0, 0)
-            # A long shared run names the speech, and so does a short title word in full ("主持").
-            if (n >= _MIN_NAME or (n >= 2 and n == len(fragment))) and n > length:
-                length, start = n, at
-        if length:
-            scores[s.number] += length
-            spans[s.number].append((start, start + length))
-    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
-    if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[0][1] - ranked[1][1] < 2):
-        return None, text
-    number = ranked[0][0]
-    rest = list(text)
-    for a, b in spans[number]:
-        rest[a:b] = [" "] * (b - a)
-    # With the speech named, "讲话" and "会议" only point at it, and so do other fragments of its
-    # title next to the naming ("2020年领导小组会议主持讲话"); a title word further on is a topic.
-    remaining = _MEETING_WORDS.sub(lambda m: " " * len(m.group()), "".join(rest))
-    title = normalize(next(s.title for s in candidates if s.number == number))
-    changed = True
-    while changed:
-        changed = False
-        for i in range(len(remaining)):
-            for j in range(len(remaining), i + 1, -1):
-                touches = (i > 0 and remaining[i - 1] == " ") or (
-                    j < len(remaining) and remaining[j] == " "
-                )
-                if " " not in remaining[i:j] and touches and remaining[i:j] in title:
-                    remaining = remaining[:i] + " " * (j - i) + remaining[j:]
-                    changed = True
-                    break
-    return number, remaining
-
-
-def find_section(text: str) -> tuple[int | None, int | None, str]:
-    """``第二部分`` / ``最后一部分`` and ``第三点`` / ``第四要``, and the question without them."""
-    part = point = None
-    match = _PART.search(text)
-    if match:
-        part = -1 if match.group(2) else chinese_number(match.group(1))
-        text = text[: match.start()] + " " + text[match.end() :]
-    match = _POINT.search(text)
-    if match:
-        point = chinese_number(match.group(1) or match.group(2))
-        text = text[: match.start()] + " " + text[match.end() :]
-    return part, point, text
-
-
-def resolve_section(
-    spans: Sequence[SectionSpan], part: int | None, point: int | None
-) -> SectionSpan | None:
-    """``第{part}部分第{point}点`` against a speech's section tree."""
-    tops = [s for s in spans if s.kind == "numbered"]
-    if not tops:
-        return None
-    if part is not None:
-        index = len(tops) - 1 if part == -1 else part - 1
-        if not 0 <= index < len(tops):
-            return None
-        section = tops[index]
-        if point is None:
-            return section
-        points = [c for c in section.children if c.kind == "numbered"]
-        return points[point - 1] if 0 < point <= len(points) else None
-    if point is not None and 0 < point <= len(tops):
-        return tops[point - 1]
-    return None
-
-
-def understand(query: str, speeches: Iterable[SpeechTitle]) -> Understood:
-    """Normalise and translate the question, then find the speech and part it names."""
+    ``speech`` is the caller's choice; ``focus`` the previous answer (a follow-up is read in its
+    context, as a preference); ``everywhere`` searches all speeches whatever the question names.
+    """
     text = translate_english(normalize(query))
-    speech, text = find_speech(text, speeches)
-    part, point, text = find_section(text) if speech is not None else (None, None, text)
-    return Understood(text=text, speech=speech, part=part, point=point)
+    how = "given" if speech is not None else ""
+    found = None
+    if speech is None and not everywhere:
+        found = finder.match(text)
+        if found.speech is not None:
+            speech, text, how = found.speech, found.text, "named"
+    ref, rest = read_part(text)
+    if speech is None and not everywhere and focus is not None and leans_on(rest, ref):
+        if ref is not None:
+            return Understood(rest, focus.speech, "followup", ref, prefer=focus)
+        return Understood(_without_followup_words(text), None, "followup", None, prefer=focus)
+    if speech is None and ref is not None and not everywhere:
+        if found is not None and found.candidates:
+            # Named vaguely: answered from the closest speech, the others offered beside it.
+            rest = read_part(found.text)[1]
+            return Understood(rest, found.candidates[0], "closest", ref, found.candidates)
+        return Understood(rest, None, "", ref, finder.numbers[:MAX_CANDIDATES])
+    if speech is None and found is not None and found.referenced and found.candidates:
+        # Named vaguely, no part: all speeches are searched, the closest first (a preference),
+        # and the candidates offered.
+        closest = Focus(found.candidates[0])
+        return Understood(found.text, None, "closest", None, found.candidates, prefer=closest)
+    if speech is None:
+        return Understood(text)
+    return Understood(rest if ref is not None else text, speech, how, ref)
+
+
+def closest_with_part(
+    understood: Understood, sections: Mapping[int, Sequence[SectionSpan]]
+) -> Understood:
+    """Of the speeches a vague name may mean, the closest that has the part as a heading
+    ("第二部分第三要" is not in a speech whose outline is one flat list)."""
+    if understood.part is None:
+        return understood
+    for number in understood.candidates:
+        found = resolve(sections.get(number, []), understood.part)
+        if found.section is not None and found.enumerated is None:
+            return dataclasses.replace(understood, speech=number)
+    return understood
+
+
+def with_years(text: str, year: int | None) -> str:
+    """A speech says "过去一年"/"今年" where a question about it says "2022年"/"2023年"."""
+    if year is None:
+        return text
+    return text.replace(f"{year - 1}年", " 过去一年 去年 ").replace(f"{year}年", " 今年 ")
+
+
+def _without_followup_words(text: str) -> str:
+    """A follow-up without the words that only say it follows ("网络这块呢" → "网络")."""
+    for word in word_lists("speech_words.txt")["followup"]:
+        if len(word) > 1 or word in "呢那":
+            text = text.replace(word, " ")
+    return text
+
+
+def leans_on(text: str, ref: PartRef | None) -> bool:
+    """Whether a question without a speech of its own reads as a follow-up: a part alone
+    ("第二部分呢"), a follow-up word ("那…", "具体…", "…呢"), or only a few words."""
+    if ref is not None:
+        return True
+    words = word_lists("speech_words.txt")["followup"]
+    plain = "".join(c for c in text if "\u4e00" <= c <= "\u9fff")
+    if len(plain) <= FOLLOWUP_CHARS:
+        return True
+    return any(plain.startswith(w) or plain.endswith(w) for w in words) or any(
+        w in plain for w in words if len(w) > 1
+    )
 
 
 @lru_cache(maxsize=1)

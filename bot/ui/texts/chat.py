@@ -12,12 +12,13 @@ HELP = Text(
     """<b>讲话问答机器人</b>
 直接发送问题，例如：<i>如何发挥基层党组织战斗堡垒作用？</i>
 我会回复最相关的三段讲话原文，并注明出自哪篇讲话、哪一部分。
+可以指明讲话和部分（<i>2023年县委工作会议讲话第二部分讲了什么</i>），也可以接着追问（<i>第三部分呢</i>、<i>具体有哪些措施</i>）；30 分钟内接上文，/start 重新开始。
 
 按钮：点 <b>1 2 3</b> 查看该段全文（可看上一段、下一段、大纲，再返回结果），<b>更多结果</b> 翻页。
 
 命令：
 /search 问题 — 搜索（与直接发送相同）
-/outline — 讲话目录；/outline 编号 或 /outline 名称 — 讲话提纲
+/outline — 讲话目录；/outline 编号、年份、名称或描述 — 讲话提纲
 /about — 语料与索引信息
 /help — 本说明
 
@@ -25,12 +26,13 @@ HELP = Text(
     """<b>Speech Q&amp;A bot</b>
 Send a question (the speeches are in Chinese), e.g. <i>如何发挥基层党组织战斗堡垒作用？</i>
 I reply with the three best-matching passages, each with its speech and section.
+You may name a speech and a part (<i>2023年县委工作会议讲话第二部分讲了什么</i>) and ask follow-ups (<i>第三部分呢</i>); they follow on for 30 minutes, /start starts afresh.
 
 Buttons: tap <b>1 2 3</b> for a passage's whole paragraph (then the previous or next one, the outline, back to the results); <b>More results</b> pages on.
 
 Commands:
 /search question — search (same as sending the question)
-/outline — list of speeches; /outline N or /outline name — a speech's outline
+/outline — list of speeches; /outline N, a year, a name or a description — a speech's outline
 /about — corpus and index information
 /help — this help
 
@@ -177,3 +179,32 @@ ABOUT_DAMAGED = Text(
     "\n⚠️ <b>The database is damaged</b>: answering only from what is already in memory until "
     "an admin restores a backup or reindexes.",
 )
+
+# --- what a question pointed at (issue 12): scope line, "哪篇讲话？", parts, follow-ups ----------
+
+#: The one line saying what narrowed the search.
+SCOPE_IN = Text("📌 在《{title}》{section}中", "📌 Within 《{title}》{section}")
+SCOPE_SECTION = Text("“{section}”", " “{section}”")
+#: A follow-up read in the previous answer's context.
+SCOPE_FOLLOWED = Text("↪️ 接上文《{title}》{section}", "↪️ Following on from 《{title}》{section}")
+#: The question points at a speech, but which one is unclear: one button per candidate below.
+WHICH_SPEECH = Text("❓ 哪篇讲话？请选择：", "❓ Which speech? Please choose:")
+WHICH_SPEECH_WITH_HITS = Text(
+    "❓ 哪篇讲话？可在下方选择；以下是全部讲话中的结果。",
+    "❓ Which speech? Choose one below; meanwhile, results from all speeches.",
+)
+WHICH_SPEECH_CLOSEST = Text(
+    "❓ 不能确定是哪篇讲话：以下按最接近的《{title}》回答，也可在下方选择另一篇。",
+    "❓ Not sure which speech: answered from the closest, 《{title}》; choose another below.",
+)
+#: The part asked for does not exist in that speech.
+NO_SUCH_PART = Text(
+    "《{title}》没有这一部分：它共有 {count} 部分。可用 /outline {number} 查看提纲。",
+    "《{title}》 has no such part: it has {count} parts. See /outline {number}.",
+)
+#: /outline NAME that several speeches match.
+OUTLINE_WHICH = Text(
+    "“{ref}”可能指以下讲话，请选择：", "“{ref}” may mean these speeches; choose one:"
+)
+BUTTON_EVERYWHERE = Text("🔍 在全部讲话中搜索", "🔍 Search all speeches")
+BUTTON_PICK = "{number}. {title}"

@@ -194,9 +194,7 @@ class SearchIndex:
             raise IndexUnavailable("the index is not open")
         return self._read
 
-    # -- queries ----------------------------------------------------------------------------
-
-    async def search(
+    async def search(  # -- queries --
         self, query: str, k: int = 3, speech: int | None = None, offset: int = 0, *,
         focus: Focus | None = None, everywhere: bool = False,
     ) -> SearchResult:  # fmt: skip

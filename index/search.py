@@ -6,8 +6,8 @@ Each step lives with its concern; to change one, go there:
    points at, taken out of the text, or the previous answer a follow-up leans on.
 2. ``query/expand``: the question's units, with synonyms and stand-ins for unknown words, and
    the weighted BM25 query tokens.
-3. ``rank/bm25``: the best rows for those tokens; ``rank/dense``: the rows whose sentences are
-   closest in meaning to the question; fused by reciprocal rank (``rank/dense.fuse``).
+3. ``retrieve``: ``rank/bm25``'s best rows for those tokens and ``rank/dense``'s rows whose
+   sentences are closest in meaning, fused by reciprocal rank (``rank/dense.fuse``); then
 4. ``query/relevance``: from the lexical coverage and the semantic evidence, whether the best
    passages answer the question, may be related, or nothing is relevant.
 5. ``rank/hits``: near-duplicate passages dropped, matched terms listed, the page cut.
@@ -21,16 +21,17 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from .query.expand import Unit, Vocabulary, query_tokens, units
+from .query.expand import Vocabulary, query_tokens, units
 from .query.focus import answer_focus, scope_of, section_by_id
 from .query.parts import OPENING, Resolved, asked, enumeration_markers, resolve
-from .query.prefer import leaning, preferred_ranges
-from .query.relevance import Verdict, asks_for_fact, best_coverage, judge
+from .query.prefer import preferred_ranges
+from .query.relevance import asks_for_fact
 from .query.speeches import SpeechFinder
 from .query.understand import Understood, closest_with_part, understand, with_years
 from .rank.bm25 import Scored
-from .rank.dense import DenseIndex, Vectors, fuse
+from .rank.dense import DenseIndex, Vectors
 from .rank.hits import in_order, make_hit, without_near_duplicates
+from .retrieve import Ranked, retrieve
 from .store.queries import fetch_paragraphs
 from .store.snapshot import Snapshot
 from .types import Focus, SearchResult, SectionSpan
@@ -40,10 +41,6 @@ from .types import Focus, SearchResult, SectionSpan
 DUPLICATE_HEADROOM = 2
 #: Rows ranked beyond that, so that even a page of one passage has some to fall back on.
 SPARE_ROWS = 2
-#: Rows each ranking contributes to the fusion, and reciprocal-rank fusion's constant (the
-#: usual 60: a row's share falls slowly with its rank, so agreement counts more than rank 1).
-FUSION_DEPTH = 50
-RRF_K = 60
 
 
 def ranking_depth(offset: int, k: int) -> int:
@@ -61,22 +58,6 @@ class Live:
     finder: SpeechFinder  # what identifies each speech, indexed once per generation
     row_starts: tuple[tuple[int, int], ...] = ()  # (first row, speech number), by first row
     dense: DenseIndex | None = None  # the semantic part's vectors, when it is on
-
-
-@dataclass(frozen=True, slots=True)
-class Ranked:
-    """The outcome of ranking one question."""
-
-    terms: tuple[str, ...]  # terms to highlight: the question's own and expanded ones
-    rows: list[Scored]
-    total: int
-    relevant: bool
-    reason: str = ""
-    speech: int | None = None
-    section: SectionSpan | None = None  # set when the answer is a section's paragraphs
-    tentative: bool = False  # passages that may be related, none answering directly
-    understood: Understood | None = None
-    available: int | None = None  # the part asked for does not exist: how many there are
 
 
 def rank(
@@ -132,9 +113,9 @@ def rank(
     prefer = (
         [] if row_range else preferred_ranges(snap.speech_rows, live.sections, understood.prefer)
     )
-    ranked = _retrieve(
-        live, parts, tokens, highlight, n, row_range, min_coverage, vector, speech, section, prefer,
-        fact=asks_for_fact(understood.text),
+    ranked = retrieve(
+        snap, live.dense, parts, tokens, highlight, n, row_range, min_coverage, vector, speech,
+        section, prefer, fact=asks_for_fact(understood.text),
     )  # fmt: skip
     if markers and row_range is not None:
         ranked = _marked_first(snap, ranked, markers, n, row_range)
@@ -176,68 +157,6 @@ def _where(
             available=found.available,
         )  # fmt: skip
     return understood, found
-
-
-def _retrieve(
-    live: Live,
-    parts: list[Unit],
-    tokens: list[str],
-    highlight: tuple[str, ...],
-    n: int,
-    row_range: tuple[int, int] | None,
-    min_coverage: float,
-    vector: Vectors | None,
-    speech: int | None,
-    section: SectionSpan | None,
-    prefer: list[tuple[int, int]] | None = None,
-    fact: bool = False,
-) -> Ranked:
-    """BM25's rows, fused with the semantic part's when it is on, and the verdict on them.
-
-    ``prefer``: row ranges a follow-up leans on (the previous answer's section, its speech);
-    their rankings are fused in ahead of the whole corpus's, so they come first where they
-    answer, and the rest of the corpus still does where they do not.
-    """
-    snap = live.snapshot
-    dense = live.dense if vector is not None else None
-    depth = max(n, FUSION_DEPTH) if dense is not None or prefer else n
-    scored, total = snap.bm25.top(tokens, depth, row_range) if tokens else ([], 0)
-    sims = dense.similarities(vector) if dense is not None and vector is not None else None
-    semantic = dense.top(sims, depth, row_range) if dense is not None and sims is not None else []
-    if prefer:
-        scored, semantic = leaning(snap.bm25, dense, tokens, depth, prefer, scored, semantic, sims)
-    if not scored and not semantic and section is not None:
-        # The part asked for exists but none of the other words is in it: the part itself.
-        rows = [Scored(r, 0.0) for r in range(section.lo, min(section.hi, section.lo + n))]
-        return Ranked(highlight, rows, section.hi - section.lo, True, "", speech, section)
-    if not scored and not semantic:
-        return Ranked(
-            highlight, [], 0, False, "no query term occurs in the corpus", speech, section
-        )
-    # A fact is in the question's own words or not there: expansions do not vouch for it.
-    judged = [Unit(u.text, u.own) for u in parts] if fact else parts
-    cover = best_coverage(judged, tokens, scored, snap.bm25, min_coverage) if scored else 0.0
-    evidence = dense.evidence(sims, row_range) if dense is not None and sims is not None else None
-    verdict = judge(cover, min_coverage, evidence, fact)
-    if verdict is Verdict.NONE and section is not None and (scored or semantic):
-        # The part asked for exists: its best passages may be related, never "nothing".
-        verdict = Verdict.POSSIBLE
-    rows = _fused(scored, semantic, n) if semantic else scored[:n]
-    total = max(total, len(rows))
-    if verdict is Verdict.NONE:
-        reason = f"best passage covers {cover:.0%} of the question"
-        if evidence is not None:
-            reason += f", semantic evidence {evidence:.3f}"
-        return Ranked(highlight, rows, total, False, reason, speech, section)
-    tentative = verdict is Verdict.POSSIBLE
-    return Ranked(highlight, rows, total, True, "", speech, section, tentative)
-
-
-def _fused(lexical: list[Scored], semantic: list[Scored], n: int) -> list[Scored]:
-    """The fused order, each row keeping its BM25 score (0 for rows found by meaning alone)."""
-    bm25 = {s.row: s.score for s in lexical}
-    order = fuse([(1.0, lexical), (1.0, semantic)], RRF_K, n)
-    return [Scored(s.row, bm25.get(s.row, 0.0)) for s in order]
 
 
 async def search(

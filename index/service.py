@@ -71,9 +71,9 @@ class SearchIndex:
         self.read_only = False  # the database cannot be written: answers only, no reindex
         self.damaged: str | None = None  # why the file is damaged: answers from memory only
 
-    # -- life cycle -------------------------------------------------------------------------
-
-    async def initialize(self, progress: Progress | None = None, *, refresh: bool = False) -> None:
+    async def initialize(  # -- life cycle --
+        self, progress: Progress | None = None, *, refresh: bool = False
+    ) -> None:
         """Open the database and load the live generation (building it on first use); with
         ``refresh``, reindex a corpus folder that changed since the last build."""
         try:
@@ -117,7 +117,9 @@ class SearchIndex:
 
     async def _install(self, snapshot: Snapshot, progress: Progress | None = None) -> None:
         """Make ``snapshot`` the one queries use, with its look-up structures, in one step."""
-        vocab = await asyncio.to_thread(Vocabulary, snapshot.bm25, self._synonyms)
+        vocab = await asyncio.to_thread(
+            Vocabulary, snapshot.bm25, self._synonyms, snapshot.tokenizer
+        )
         sections = await section_spans(self._db(), snapshot)
         finder = await speech_finder(self._db(), snapshot)
         starts = tuple(sorted((lo, n) for n, (lo, _) in snapshot.speech_rows.items()))
@@ -198,9 +200,8 @@ class SearchIndex:
         self, query: str, k: int = 3, speech: int | None = None, offset: int = 0, *,
         focus: Focus | None = None, everywhere: bool = False,
     ) -> SearchResult:  # fmt: skip
-        """The best ``k`` passages for ``query`` after ``offset``, optionally in one speech;
-        ``focus``: the previous answer's :attr:`SearchResult.focus`, which a follow-up leans on
-        (a preference, never a filter); ``everywhere``: ignore the speech and part it names."""
+        """The best ``k`` passages for ``query`` after ``offset``, optionally in one speech; a
+        follow-up leans on ``focus`` (never a filter); ``everywhere`` ignores what it names."""
         await self.follow()
         live = self._live_view()
         vector = await self._semantic.query(query) if live.dense is not None else None
@@ -219,8 +220,8 @@ class SearchIndex:
         return found[0] if len(found) == 1 else None
 
     async def match_speech(self, ref: str) -> list[SpeechInfo]:
-        """The speeches ``ref`` may mean, best first: one for a number from the list, a year,
-        part of a title or file name, or a description; several when it is ambiguous; none."""
+        """The speeches ``ref`` (a number, year, part of a title or file name, description) may
+        mean, best first: one, several when it is ambiguous, or none."""
         await self.follow()
         return match_reference(self.snapshot, self._live_view().finder, ref)
 

@@ -3,8 +3,6 @@ follow-up), said in the reply and never applied silently (issue 12's examples)."
 
 from __future__ import annotations
 
-import html
-import re
 from typing import Any
 
 from bot.state import context_key
@@ -36,9 +34,12 @@ async def test_a_topic_word_in_a_title_is_searched_not_a_filter(bot: RunningBot)
     call = await ask(bot, "统战工作怎么做")
     text = assert_valid_telegram_html(call["text"])
     assert "📌" not in text  # nothing narrowed the search
-    assert "（三）统战工作要在凝聚共识" in text  # speech 5's section is among the passages
-    first = text.split("\n\n")[1]  # the top passage is about united-front work, not "做"
-    assert "统战" in first and "从严治党是做不到" not in first
+    index = bot.app.bot_data.index
+    shown = [int(data.split(":")[-1]) for _, data in bot.api.buttons(call)[0] if data]
+    views = [v for v in [await index.paragraph(pid) for pid in shown] if v is not None]
+    # Speech 5's section is among the passages, and the top one is about united-front work.
+    assert any("（三）统战工作要在凝聚共识" in v.section for v in views)
+    assert "统战" in views[0].text and "从严治党是做不到" not in views[0].text
 
 
 async def test_both_topic_words_stay_search_terms(bot: RunningBot) -> None:
@@ -51,7 +52,7 @@ async def test_both_topic_words_stay_search_terms(bot: RunningBot) -> None:
 async def test_a_named_speech_says_so_with_a_button_to_search_all(bot: RunningBot) -> None:
     call = await ask(bot, "2023年县委工作会议讲话的第三部分讲了什么")
     text = assert_valid_telegram_html(call["text"])
-    assert text.startswith(f"📌 在《{TITLE_5}》“三、强化责任担当")
+    assert scope_line(text).startswith(f"📌 在《{TITLE_5}》“三、强化责任担当")
     assert EVERYWHERE in labels(bot, call)
     everywhere = await press(bot, call, EVERYWHERE)
     assert "📌" not in assert_valid_telegram_html(everywhere["text"])
@@ -66,7 +67,7 @@ async def test_a_part_without_a_speech_asks_which_speech_with_a_button_each(
     assert len(buttons) == 5 and any(TITLE_5[:10] in b for b in buttons)
     picked = await press(bot, call, next(b for b in buttons if b.startswith("5.")))
     text = assert_valid_telegram_html(picked["text"])
-    assert text.startswith(
+    assert scope_line(text).startswith(
         f"📌 在《{TITLE_5}》“三、强化责任担当，切实提升做好党委工作的能力水平”中"
     )
     assert "谋定而后动，笃行方致远" in text  # the part's first paragraph, in order
@@ -89,7 +90,7 @@ async def test_short_follow_ups_are_read_in_the_previous_answer(bot: RunningBot)
     assert "二、把握着力重点" in first["text"]
     part = await ask(bot, "第三部分呢")
     text = assert_valid_telegram_html(part["text"])
-    assert text.startswith(f"↪️ 接上文《{TITLE_5}》") and "三、强化责任担当" in text
+    assert scope_line(text).startswith(f"↪️ 接上文《{TITLE_5}》") and "三、强化责任担当" in text
     measures = await ask(bot, "具体有哪些措施")
     assert f"接上文《{TITLE_5}》" in assert_valid_telegram_html(measures["text"])
 
@@ -151,5 +152,11 @@ async def test_a_follow_ups_pages_are_ranked_in_its_context(bot: RunningBot) -> 
     since = bot.api.mark()
     bot.api.press_button(call, bot.api.button_data(call, "更多结果 ▶"))
     edit = await bot.api.wait_for("editMessageText", since=since, timeout=20)
-    sections = [html.unescape(s) for s in re.findall(r"<i>(.*?)</i>", edit["text"])]
-    assert sections == [h.section for h in expected.hits]
+    # The passage buttons (①②③) open the paragraphs shown, in order.
+    shown = [int(data.split(":")[-1]) for _, data in bot.api.buttons(edit)[0] if data]
+    assert shown == [h.paragraph_id for h in expected.hits]
+
+
+def scope_line(text: str) -> str:
+    """The line under the question that says what narrowed the search."""
+    return text.split("\n")[1]

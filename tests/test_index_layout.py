@@ -22,7 +22,8 @@ LOWER: dict[str, set[str]] = {
     "query": {"errors", "rank", "text", "types"},
     "store": {"config", "errors", "rank", "text", "types"},
     "build": {"config", "errors", "rank", "store", "text", "types"},
-    "search": {"query", "rank", "store", "types"},
+    "retrieve": {"query", "rank", "store", "types"},
+    "search": {"query", "rank", "retrieve", "store", "types"},
     "speeches": {"query", "store", "text", "types"},
     "semantic": {"build", "rank", "store", "text", "types"},
     "service": {

@@ -120,7 +120,7 @@ _PREFIX: dict[type, str] = {
     SectionPage: "s",
     Example: "x",
     Everywhere: "e",
-    Pick: "p",
+    Pick: "w",  # which speech
     Admin: "a",
 }
 _TYPES = {prefix: kind for kind, prefix in _PREFIX.items()}

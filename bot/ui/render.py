@@ -70,7 +70,7 @@ def result_reply(
         return nothing_found(result.query, result.reason, english=english), None
     line = scope.scope_line(result, english=english) or None
     text = answer(result, dataclasses.replace(view, scope=line or view.scope), english=english)
-    rows = [scope.scope_row(result, query_id, english=english), *extra_rows]
+    rows = [r for r in (scope.scope_row(result, query_id, english=english), *extra_rows) if r]
     return text, keyboards.answer(result, query_id, english, rows)
 
 

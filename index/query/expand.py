@@ -62,12 +62,41 @@ def parse_synonyms(text: str) -> Rules:
     return tuple((phrase, tuple(dict.fromkeys(words))) for phrase, words in ordered)
 
 
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A synonym rule as the tokenizer reads it: the phrase's own words, and the corpus terms
+    it expands to."""
+
+    text: str
+    words: tuple[str, ...]
+    expansions: tuple[str, ...]
+
+
+def _phrase_index(rules: Rules, tokenizer: Tokenizer | None, bm25: BM25) -> dict[str, list[Phrase]]:
+    """Rules by the first word of their phrase: a phrase matches whole words of a question only
+    ("查" is not found inside "督查"), and a question looks up only its own words' rules."""
+    index: dict[str, list[Phrase]] = {}
+    for phrase, targets in rules:
+        words = tuple(tokenizer.tokens(phrase)) if tokenizer is not None else (phrase,)
+        if not words:
+            continue
+        cut = (tokenizer.tokens(w) if tokenizer is not None else [w] for w in targets)
+        expansions = tuple(dict.fromkeys(t for ts in cut for t in ts if t in bm25.vocab))
+        index.setdefault(words[0], []).append(Phrase(phrase, words, expansions))
+    for phrases in index.values():
+        phrases.sort(key=lambda p: -len(p.words))
+    return index
+
+
 class Vocabulary:
     """The index's vocabulary with substring look-ups (the unknown-word fallback) and the synonyms."""
 
-    def __init__(self, bm25: BM25, synonyms: Rules = ()) -> None:
+    def __init__(
+        self, bm25: BM25, synonyms: Rules = (), tokenizer: Tokenizer | None = None
+    ) -> None:
         self.bm25 = bm25
         self.synonyms = synonyms
+        self._phrases = _phrase_index(synonyms, tokenizer, bm25)
         terms = bm25.postings.terms
         self._blob = "\n" + "\n".join(terms) + "\n"
         self._starts = [0] * len(terms)
@@ -76,6 +105,10 @@ class Vocabulary:
             self._starts[i] = pos
             pos += len(term) + 1
         self._terms = terms
+
+    def phrases_at(self, token: str) -> list[Phrase]:
+        """The synonym phrases whose words start with ``token``, longest first."""
+        return self._phrases.get(token, [])
 
     def containing(self, fragment: str) -> list[str]:
         """Vocabulary words that contain ``fragment``."""
@@ -116,23 +149,26 @@ def fallback(token: str, vocab: Vocabulary, text: str = "") -> tuple[tuple[str, 
 
 
 def units(text: str, tokenizer: Tokenizer, vocab: Vocabulary) -> list[Unit]:
-    """The question's units: synonym phrases first (taken out of the text), then its tokens."""
+    """The question's units: synonym phrases first (whole words of it), then its other tokens."""
+    tokens = tokenizer.tokens(text)
     found: list[Unit] = []
-    for phrase, words in vocab.synonyms:
-        if phrase in text:
-            expansions = tuple(
-                t for w in words for t in tokenizer.tokens(w) if t in vocab.bm25.vocab
-            )
-            own = phrase if phrase in vocab.bm25.vocab else None
-            found.append(Unit(phrase, own, tuple(dict.fromkeys(expansions))))
-            text = text.replace(phrase, " ")
-    tokens = list(dict.fromkeys(tokenizer.tokens(text)))
-    for token in tokens:
+    used = [False] * len(tokens)
+    for i, token in enumerate(tokens):
+        for phrase in vocab.phrases_at(token) if not used[i] else ():
+            span = range(i, i + len(phrase.words))
+            if tuple(tokens[i : span.stop]) == phrase.words and not any(used[j] for j in span):
+                own = phrase.text if phrase.text in vocab.bm25.vocab else None
+                found.append(Unit(phrase.text, own, phrase.expansions))
+                for j in span:
+                    used[j] = True
+                break
+    rest = list(dict.fromkeys(t for t, taken in zip(tokens, used, strict=True) if not taken))
+    for token in rest:
         if token in vocab.bm25.vocab:
             found.append(Unit(token, token))
         elif re.fullmatch(r"[a-z]+", token):
             continue  # English left untranslated by the glossary cannot match Chinese speeches
-        elif len(token) > 1 or len(tokens) == 1:
+        elif len(token) > 1 or len(rest) == 1:
             expansions, partial = fallback(token, vocab, text)
             found.append(Unit(token, None, expansions, partial))
     return found

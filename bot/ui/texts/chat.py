@@ -26,7 +26,7 @@ HELP = Text(
     """<b>Speech Q&amp;A bot</b>
 Send a question (the speeches are in Chinese), e.g. <i>如何发挥基层党组织战斗堡垒作用？</i>
 I reply with the three best-matching passages, each with its speech and section.
-You may name a speech and a part (<i>2023年县委工作会议讲话第二部分讲了什么</i>) and ask follow-ups (<i>第三部分呢</i>); they follow on for 30 minutes, /start starts afresh.
+You may name a speech and a part, and ask follow-ups for 30 minutes (/start starts afresh), e.g. <i>2023年县委工作会议讲话第二部分讲了什么</i>, then <i>第三部分呢</i>.
 
 Buttons: tap <b>1 2 3</b> for a passage's whole paragraph (then the previous or next one, the outline, back to the results); <b>More results</b> pages on.
 

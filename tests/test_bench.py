@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -24,6 +25,8 @@ def test_bench_smallest_size_writes_every_figure(tmp_path: Path) -> None:
             "2000",
             "--queries",
             "60",
+            "--named",
+            "10",
             "--json",
             str(out),
             "--workdir",
@@ -46,6 +49,14 @@ def test_bench_smallest_size_writes_every_figure(tmp_path: Path) -> None:
     assert {"p50", "p95", "ratio_p50", "max_score_diff"} <= run["rank_bm25"].keys()
     assert run["rank_bm25"]["max_score_diff"] < 1e-9
     assert run["from_text"]["paragraphs"] > 1900 and run["cold_start"]["hits"] >= 1
+    # What the user waits for: the full search(), questions naming a speech among them.
+    search = run["search"]
+    assert search["questions"] == 60 and search["named"] == 10
+    assert {"p50", "p95", "max"} <= search["all"].keys() <= search["naming"].keys()
+    assert 0 < search["understanding_share"] < 1 and search["answered"] > 0
+    assert "| 2,000 |" in done.stdout.split("\n\n")[0]  # the search() table comes first
+    if importlib.util.find_spec("tantivy") is not None:
+        assert {"p50", "p95", "ratio_p50", "build_s"} <= run["tantivy"].keys()
 
 
 def test_bench_rejects_a_bad_size() -> None:

@@ -18,7 +18,7 @@ from corpus import CorpusLoad, load_corpus
 
 from ..config import BuildOptions
 from ..errors import BuildError
-from ..store.fingerprint import fingerprint
+from ..store.fingerprint import Scan, load_stats, save_stats, scan
 from ..store.snapshot import Snapshot
 from ..text.tokenize import Tokenizer, corpus_terms
 from ..types import BuildReport, Progress
@@ -35,8 +35,13 @@ class _Read:
 
     load: CorpusLoad
     skipped: tuple[tuple[str, str], ...]
-    fingerprint: str
+    scan: Scan
     user_words: list[str]
+
+    @property
+    def fingerprint(self) -> str:
+        """The corpus folder's fingerprint."""
+        return self.scan.value
 
 
 async def build(
@@ -52,7 +57,8 @@ async def build(
     """
     started = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
-    read = await _read(corpus_dir, options, report)
+    known = await load_stats(db, live.generation) if live is not None else None
+    read = await _read(corpus_dir, options, report, known)
     if live is not None and live.fingerprint == read.fingerprint and live.options == options:
         log.info("corpus unchanged since generation %d", live.generation)
         return _unchanged(live, read.load, read.skipped, started), None
@@ -81,8 +87,11 @@ async def build(
     return stats, snapshot
 
 
-async def _read(corpus_dir: Path, options: BuildOptions, report: Progress) -> _Read:
-    """Parse the corpus folder (BuildError when it holds no readable speech)."""
+async def _read(
+    corpus_dir: Path, options: BuildOptions, report: Progress, known: Scan | None
+) -> _Read:
+    """Parse the corpus folder (BuildError when it holds no readable speech); files whose stat
+    is as ``known`` records it are not hashed again for the fingerprint."""
     if not await asyncio.to_thread(corpus_dir.is_dir):
         raise BuildError(f"corpus folder not found: {corpus_dir}")
     load = await asyncio.to_thread(
@@ -95,7 +104,7 @@ async def _read(corpus_dir: Path, options: BuildOptions, report: Progress) -> _R
     if not load.speeches:
         raise BuildError(f"no readable speech in {corpus_dir} ({len(skipped)} file(s) skipped)")
     report("read", len(load.speeches), len(load.speeches))
-    finger = await asyncio.to_thread(fingerprint, corpus_dir)
+    finger = await asyncio.to_thread(scan, corpus_dir, known)
     user_words = corpus_terms(speech_texts(item.speech) for item in load.speeches)
     return _Read(load, skipped, finger, user_words)
 
@@ -114,6 +123,7 @@ async def _write(
     kept, retokenized = await write_speeches(
         db, gen, read.load.speeches, tokenizer, report, options.build_workers
     )
+    await save_stats(db, gen, read.scan)  # committed with the arrays
     snapshot = await index_generation(
         db, gen, kept, tokenizer, options, read.fingerprint, str(corpus_dir), report
     )

@@ -17,7 +17,7 @@ from .rank.dense import DenseIndex, Embedder
 from .search import Live, search
 from .semantic import DenseStatus, Loader, Semantic
 from .store.connection import connect, db_files, why_failed
-from .store.fingerprint import Scan, fingerprint, load_stats
+from .store.fingerprint import ChangeCheck
 from .store.queries import (
     fetch_context,
     fetch_paragraphs,
@@ -63,7 +63,7 @@ class SearchIndex:
         self._snapshot: Snapshot | None = None
         self._live: Live | None = None
         self._build_lock = asyncio.Lock()
-        self._stats: tuple[int, Scan | None] | None = None  # (generation, its file stats)
+        self._changes = ChangeCheck()  # hashes only the files that changed since the build
         self.read_only = False  # the database cannot be written: answers only, no reindex
 
     # -- life cycle -------------------------------------------------------------------------
@@ -246,10 +246,7 @@ class SearchIndex:
             return True
         snap = self._snapshot
         try:
-            if self._stats is None or self._stats[0] != snap.generation:
-                self._stats = (snap.generation, await load_stats(self._db(), snap.generation))
-            known = self._stats[1]  # only files whose size or times changed are hashed
-            return await asyncio.to_thread(fingerprint, folder, known) != snap.fingerprint
+            return await self._changes.stale(self._db(), folder, snap.generation, snap.fingerprint)
         except (OSError, aiosqlite.Error):
             return True
 

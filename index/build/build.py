@@ -14,7 +14,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from corpus import CorpusLoad, load_corpus
+from corpus import LoadedSpeech, load_corpus
 
 from ..config import BuildOptions
 from ..errors import BuildError
@@ -29,11 +29,16 @@ from .rows import speech_texts, write_speeches
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Read:
-    """The corpus folder as read: its speeches, what was skipped, its fingerprint and terms."""
+    """The corpus folder as read: its speeches, what was skipped, its fingerprint and terms.
 
-    load: CorpusLoad
+    Mutable on purpose: the parsed speeches are handed over once (``take_speeches``) and
+    released once their rows are written, before the postings are built.
+    """
+
+    speeches: tuple[LoadedSpeech, ...]
+    files_read: int
     skipped: tuple[tuple[str, str], ...]
     scan: Scan
     user_words: list[str]
@@ -42,6 +47,11 @@ class _Read:
     def fingerprint(self) -> str:
         """The corpus folder's fingerprint."""
         return self.scan.value
+
+    def take_speeches(self) -> tuple[LoadedSpeech, ...]:
+        """The parsed speeches; this object no longer holds them."""
+        speeches, self.speeches = self.speeches, ()
+        return speeches
 
 
 async def build(
@@ -61,7 +71,7 @@ async def build(
     read = await _read(corpus_dir, options, report, known)
     if live is not None and live.fingerprint == read.fingerprint and live.options == options:
         log.info("corpus unchanged since generation %d", live.generation)
-        return _unchanged(live, read.load, read.skipped, started), None
+        return _unchanged(live, read.files_read, read.skipped, started), None
 
     tokenizer = live.tokenizer if live and live.tokenizer.same_words(read.user_words) else None
     if tokenizer is None:
@@ -106,7 +116,8 @@ async def _read(
     report("read", len(load.speeches), len(load.speeches))
     finger = await asyncio.to_thread(scan, corpus_dir, known)
     user_words = corpus_terms(speech_texts(item.speech) for item in load.speeches)
-    return _Read(load, skipped, finger, user_words)
+    files = len(load.speeches) + len(skipped)
+    return _Read(load.speeches, files, skipped, finger, user_words)
 
 
 async def _write(
@@ -120,8 +131,9 @@ async def _write(
     started: float,
 ) -> tuple[BuildReport, Snapshot]:
     """Write generation ``gen``'s rows and arrays, and swap it in."""
+    # Only write_speeches holds the parsed speeches: they are freed when it returns.
     kept, retokenized = await write_speeches(
-        db, gen, read.load.speeches, tokenizer, report, options.build_workers
+        db, gen, read.take_speeches(), tokenizer, report, options.build_workers
     )
     await save_stats(db, gen, read.scan)  # committed with the arrays
     snapshot = await index_generation(
@@ -129,7 +141,7 @@ async def _write(
     )
     stats = BuildReport(
         generation=gen,
-        files_read=len(read.load.speeches) + len(read.skipped),
+        files_read=read.files_read,
         skipped=read.skipped,
         speeches=len(kept),
         sections=snapshot.n_sections,
@@ -147,11 +159,11 @@ async def _write(
 
 
 def _unchanged(
-    live: Snapshot, load: CorpusLoad, skipped: tuple[tuple[str, str], ...], started: float
+    live: Snapshot, files_read: int, skipped: tuple[tuple[str, str], ...], started: float
 ) -> BuildReport:
     return BuildReport(
         generation=live.generation,
-        files_read=len(load.speeches) + len(skipped),
+        files_read=files_read,
         skipped=skipped,
         speeches=len(live.speeches),
         sections=live.n_sections,

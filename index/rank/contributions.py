@@ -24,7 +24,7 @@ def all_contributions(
     idf: F64,
     formula: Formula,
     zero_weight: npt.NDArray[np.bool_],
-    block: int = 1 << 22,
+    block: int = 1 << 20,
 ) -> npt.NDArray[np.floating[Any]]:
     """Every posting's score contribution (without Plus's constant part), rounded; flags in
     ``zero_weight`` the terms with a posting stored as zero.

@@ -29,3 +29,34 @@ def _read_blobs(conn: sqlite3.Connection, gen: int) -> dict[str, bytes]:
         with conn.blobopen("index_arrays", "data", rowid, readonly=True) as blob:
             found[str(name)] = blob.read()
     return found
+
+
+#: Bytes written per blob call: an array is written from its own memory, never copied whole.
+_WRITE = 1 << 24
+
+
+async def write_blobs(db: aiosqlite.Connection, gen: int, arrays: dict[str, Any]) -> None:
+    """Store arrays (buffers: numpy arrays, bytes) as ``gen``'s blobs, each written in place
+    through ``Connection.blobopen`` from its own memory (a bound parameter would be copied)."""
+    run: Any = getattr(db, "_execute", None)
+    if run is None:
+        await db.executemany(
+            "INSERT OR REPLACE INTO index_arrays (gen, name, data) VALUES (?, ?, ?)",
+            [(gen, name, bytes(memoryview(a).cast("B"))) for name, a in arrays.items()],
+        )
+        return
+    await run(lambda: _write_blobs(db._conn, gen, arrays))
+
+
+def _write_blobs(conn: sqlite3.Connection, gen: int, arrays: dict[str, Any]) -> None:
+    for name, array in arrays.items():
+        view = memoryview(array).cast("B")
+        cur = conn.execute(
+            "INSERT OR REPLACE INTO index_arrays (gen, name, data) VALUES (?, ?, zeroblob(?))",
+            (gen, name, len(view)),
+        )
+        if not len(view):
+            continue
+        with conn.blobopen("index_arrays", "data", int(cur.lastrowid or 0)) as blob:
+            for lo in range(0, len(view), _WRITE):
+                blob.write(view[lo : lo + _WRITE])

@@ -8,6 +8,7 @@ stat was recorded is hashed again anyway (a write in the same clock tick keeps t
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import os
@@ -121,3 +122,17 @@ async def save_stats(db: aiosqlite.Connection, gen: int, found: Scan) -> None:
         "INSERT OR REPLACE INTO index_arrays (gen, name, data) VALUES (?, ?, ?)",
         (gen, STATS_NAME, found.to_json()),
     )
+
+
+class ChangeCheck:
+    """Compares a folder with a generation's fingerprint, reading the generation's stats once."""
+
+    def __init__(self) -> None:
+        self._gen: int | None = None
+        self._known: Scan | None = None
+
+    async def stale(self, db: aiosqlite.Connection, folder: Path, gen: int, value: str) -> bool:
+        """Whether ``folder`` differs from generation ``gen`` (fingerprint ``value``)."""
+        if self._gen != gen:
+            self._known, self._gen = await load_stats(db, gen), gen
+        return await asyncio.to_thread(fingerprint, folder, self._known) != value

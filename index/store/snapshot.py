@@ -17,7 +17,7 @@ from ..rank.postings import Postings
 from ..rank.prune import KTHS, TermBounds
 from ..text.tokenize import Tokenizer
 from ..types import SpeechInfo
-from .blobs import load_blobs
+from .blobs import load_blobs, write_blobs
 from .schema import VISIBLE
 
 # How each array is stored: name → numpy dtype (little-endian, raw bytes).
@@ -238,13 +238,14 @@ async def save_arrays(
     db: aiosqlite.Connection,
     gen: int,
     postings: Postings,
-    paragraph_ids: Sequence[int],
-    row_speech: Sequence[int],
+    paragraph_ids: Sequence[int] | npt.NDArray[np.int64],
+    row_speech: Sequence[int] | npt.NDArray[np.int32],
     tokenizer: Tokenizer,
     bm25: BM25,
 ) -> None:
     """Store a generation's arrays as raw data (never pickled), and the tokenizer's user-word
-    frequencies, so that loading needs no Python jieba."""
+    frequencies, so that loading needs no Python jieba. Arrays already in their stored type
+    are written from their own memory."""
     arrays = {
         "indptr": postings.indptr,
         "rows": postings.rows,
@@ -255,24 +256,17 @@ async def save_arrays(
         "paragraph_ids": np.asarray(paragraph_ids),
         "row_speech": np.asarray(row_speech),
     }
-    values = [
-        (gen, name, np.ascontiguousarray(a, dtype=_ARRAYS[name]).tobytes())
-        for name, a in arrays.items()
-    ]
-    values.append((gen, "terms", "\n".join(postings.terms).encode("utf-8")))
+    values: dict[str, Any] = {
+        name: np.ascontiguousarray(a, dtype=_ARRAYS[name]) for name, a in arrays.items()
+    }
+    values["terms"] = "\n".join(postings.terms).encode("utf-8")
     approx, zero = bm25.stored_contributions()
-    values.append(
-        (
-            gen,
-            f"approx_f{approx.dtype.itemsize * 8}",
-            approx.astype(approx.dtype.newbyteorder("<")).tobytes(),
-        )
+    values[f"approx_f{approx.dtype.itemsize * 8}"] = np.ascontiguousarray(
+        approx, dtype=approx.dtype.newbyteorder("<")
     )
-    values.append((gen, "zero_weight", np.ascontiguousarray(zero, dtype=bool).tobytes()))
-    for name, bound in (("term_top", bm25.bounds.top), ("term_kth", bm25.bounds.kth)):
-        values.append((gen, name, np.ascontiguousarray(bound, dtype="<f4").tobytes()))
+    values["zero_weight"] = np.ascontiguousarray(zero, dtype=bool)
+    values["term_top"] = np.ascontiguousarray(bm25.bounds.top, dtype="<f4")
+    values["term_kth"] = np.ascontiguousarray(bm25.bounds.kth, dtype="<f4")
     engine = json.dumps([list(w) for w in tokenizer.engine_words], ensure_ascii=False)
-    values.append((gen, "engine_words", engine.encode("utf-8")))
-    await db.executemany(
-        "INSERT OR REPLACE INTO index_arrays (gen, name, data) VALUES (?, ?, ?)", values
-    )
+    values["engine_words"] = engine.encode("utf-8")
+    await write_blobs(db, gen, values)

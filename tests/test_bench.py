@@ -77,3 +77,17 @@ def test_semantic_bench_prints_throughput_and_both_answer_paths(
     out = capsys.readouterr().out
     assert "sentences/s" in out and "query embedding alone" in out
     assert "SPEECHBOT_DENSE=off" in out and "SPEECHBOT_DENSE=on" in out
+
+
+def test_vector_bench_compares_brute_force_with_the_nearest_neighbour_library(
+    tmp_path: Path,
+) -> None:
+    from devtools.bench.vectors import main as vector_bench
+
+    out = tmp_path / "vectors.json"
+    assert vector_bench(["--vectors", "2000", "--queries", "5", "--json", str(out)]) == 0
+    (run,) = json.loads(out.read_text(encoding="utf-8"))
+    assert run["vectors"] == 2000 and {"p50", "p95", "mb"} <= run["numpy_f32"].keys()
+    if importlib.util.find_spec("usearch") is not None:
+        assert run["usearch_exact_f16"]["recall"] > 0.95
+        assert {"build_s", "recall", "p50"} <= run["usearch_hnsw_i8"].keys()

@@ -138,13 +138,10 @@ async def _insert_speech(
     await _insert_sections(
         db, speech_id, speech.sections, None, (), section_tokens, section_ids, path_of
     )
-    # sqlite3 binds a str through its UTF-8 form, which CPython then keeps inside the str: bound
-    # directly, every parsed paragraph would carry a second copy of its text until the build
-    # ends (a gigabyte at a million paragraphs). A fresh copy is bound and dropped instead.
     await db.executemany(
         "INSERT INTO paragraphs (speech_id, section_id, ordinal, text, tokens) VALUES (?, ?, ?, ?, ?)",
         [
-            (speech_id, path_of[p.section_path], p.ordinal, p.text.encode().decode(), tokens)
+            (speech_id, path_of[p.section_path], p.ordinal, p.text, tokens)
             for p, tokens in zip(paragraphs, para_tokens, strict=True)
         ],
     )

@@ -131,9 +131,9 @@ async def _write(
     started: float,
 ) -> tuple[BuildReport, Snapshot]:
     """Write generation ``gen``'s rows and arrays, and swap it in."""
-    # Only write_speeches holds the parsed speeches: they are freed when it returns.
+    # Only write_speeches holds the parsed speeches: each is freed once its rows are written.
     kept, retokenized = await write_speeches(
-        db, gen, read.take_speeches(), tokenizer, report, options.build_workers
+        db, gen, list(read.take_speeches()), tokenizer, report, options.build_workers
     )
     await save_stats(db, gen, read.scan)  # committed with the arrays
     snapshot = await index_generation(

@@ -39,6 +39,7 @@ _SENTENCE_MARKS = re.compile(r"[。！？!?；;]")
 _SPACES = " \t\u3000\ufeff\u200b\u00a0"
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_HAS_FULLWIDTH_DIGIT = re.compile("[０-９]")
 
 
 @cache
@@ -152,14 +153,17 @@ def _keep(lines: list[str], rules: BoilerplateRules, dropped: list[str]) -> list
     return kept
 
 
+def _half_width(line: str) -> str:
+    """``line`` with full-width digits as ASCII ones (translated only when it has some)."""
+    return line.translate(_FULLWIDTH_DIGITS) if _HAS_FULLWIDTH_DIGIT.search(line) else line
+
+
 def _year(title: str, body: list[str]) -> int | None:
     """The title's year, else the year the text names most often (the later one on ties)."""
-    found = _YEAR.search(title.translate(_FULLWIDTH_DIGITS))
+    found = _YEAR.search(_half_width(title))
     if found:
         return int(found.group(1))
-    counts = Counter(
-        int(year) for line in body for year in _YEAR.findall(line.translate(_FULLWIDTH_DIGITS))
-    )
+    counts = Counter(int(year) for line in body for year in _YEAR.findall(_half_width(line)))
     if not counts:
         return None
     return max(counts, key=lambda year: (counts[year], year))

@@ -19,6 +19,7 @@ from .search import Live, search
 from .semantic import DenseStatus, Loader, Semantic
 from .speeches import match_reference, speech_finder
 from .store.damage import guarded
+from .store.fingerprint import ChangeCheck
 from .store.live import DataVersion, corpus_changed, index_info, newer_generation
 from .store.opening import open_database
 from .store.queries import (
@@ -68,6 +69,7 @@ class SearchIndex:
         self._build_lock = asyncio.Lock()
         self._follow_lock = asyncio.Lock()
         self._data_version = DataVersion()
+        self._changes = ChangeCheck()  # hashes only the files that changed since the build
         self.read_only = False  # the database cannot be written: answers only, no reindex
         self.damaged: str | None = None  # why the file is damaged: answers from memory only
 
@@ -177,9 +179,7 @@ class SearchIndex:
     @property
     def snapshot(self) -> Snapshot:
         """The live generation."""
-        if self._snapshot is None:
-            raise IndexUnavailable("the index is empty: run 'speechbot reindex'")
-        return self._snapshot
+        return self._live_view().snapshot
 
     @property
     def ready(self) -> bool:
@@ -227,8 +227,7 @@ class SearchIndex:
 
     async def outline(self, number: int) -> Outline | None:
         """A speech's section tree."""
-        info = self.snapshot.speeches.get(number)
-        if info is None:
+        if (info := self.snapshot.speeches.get(number)) is None:
             return None
         with self._guarded():
             return await outline_of(self._db(), self.snapshot.generation, info)
@@ -250,7 +249,8 @@ class SearchIndex:
 
     async def is_stale(self, corpus_dir: Path | None = None) -> bool:
         """Whether the corpus folder changed since the live index was built from it."""
-        return await corpus_changed(self._snapshot, corpus_dir or self.config.corpus_dir)
+        folder = corpus_dir or self.config.corpus_dir
+        return await corpus_changed(self._changes, self._db(), self._snapshot, folder)
 
     async def section_title(self, section_id: int) -> str | None:
         """A section's title."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -24,6 +25,8 @@ def test_bench_smallest_size_writes_every_figure(tmp_path: Path) -> None:
             "2000",
             "--queries",
             "60",
+            "--named",
+            "10",
             "--json",
             str(out),
             "--workdir",
@@ -46,6 +49,14 @@ def test_bench_smallest_size_writes_every_figure(tmp_path: Path) -> None:
     assert {"p50", "p95", "ratio_p50", "max_score_diff"} <= run["rank_bm25"].keys()
     assert run["rank_bm25"]["max_score_diff"] < 1e-9
     assert run["from_text"]["paragraphs"] > 1900 and run["cold_start"]["hits"] >= 1
+    # What the user waits for: the full search(), questions naming a speech among them.
+    search = run["search"]
+    assert search["questions"] == 60 and search["named"] == 10
+    assert {"p50", "p95", "max"} <= search["all"].keys() <= search["naming"].keys()
+    assert 0 < search["understanding_share"] < 1 and search["answered"] > 0
+    assert "| 2,000 |" in done.stdout.split("\n\n")[0]  # the search() table comes first
+    if importlib.util.find_spec("tantivy") is not None:
+        assert {"p50", "p95", "ratio_p50", "build_s"} <= run["tantivy"].keys()
 
 
 def test_bench_rejects_a_bad_size() -> None:
@@ -66,3 +77,17 @@ def test_semantic_bench_prints_throughput_and_both_answer_paths(
     out = capsys.readouterr().out
     assert "sentences/s" in out and "query embedding alone" in out
     assert "SPEECHBOT_DENSE=off" in out and "SPEECHBOT_DENSE=on" in out
+
+
+def test_vector_bench_compares_brute_force_with_the_nearest_neighbour_library(
+    tmp_path: Path,
+) -> None:
+    from devtools.bench.vectors import main as vector_bench
+
+    out = tmp_path / "vectors.json"
+    assert vector_bench(["--vectors", "2000", "--queries", "5", "--json", str(out)]) == 0
+    (run,) = json.loads(out.read_text(encoding="utf-8"))
+    assert run["vectors"] == 2000 and {"p50", "p95", "mb"} <= run["numpy_f32"].keys()
+    if importlib.util.find_spec("usearch") is not None:
+        assert run["usearch_exact_f16"]["recall"] > 0.95
+        assert {"build_s", "recall", "p50"} <= run["usearch_hnsw_i8"].keys()

@@ -248,3 +248,15 @@ def test_caddy_sample_is_a_valid_caddyfile() -> None:
         timeout=60,
     )
     assert result.returncode == 0 and "Valid configuration" in result.stdout + result.stderr
+
+
+def test_memory_limits_match_the_documented_maximum_corpus() -> None:
+    root = Path(__file__).resolve().parents[1]
+    unit = (root / "deploy" / "speechbot.service").read_text(encoding="utf-8")
+    compose = (root / "deploy" / "compose.yaml").read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    (limit,) = re.findall(r"^MemoryMax=(\d+)G$", unit, re.M)
+    (mem,) = re.findall(r"^\s+mem_limit: (\d+)g$", compose, re.M)
+    assert limit == mem
+    assert "**Largest corpus documented: 1,000,000 paragraphs**" in readme
+    assert f"`MemoryMax={limit}G`" in readme and f"`mem_limit: {mem}g`" in readme

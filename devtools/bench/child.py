@@ -1,7 +1,9 @@
-"""Bench child processes: a build from text, and a cold start (process start → first answer).
+"""Bench child processes: a build from text, a cold start (process start → first answer), and
+the full answer path (``SearchIndex.search``) over a file of questions.
 
-Run by ``devtools.bench`` as ``python -m devtools.bench.child build|coldstart DB CORPUS [QUESTION]``;
-each prints one JSON line. A fresh process is the only honest way to see start-up and peak memory.
+Run by ``devtools.bench`` as ``python -m devtools.bench.child build|coldstart|search DB CORPUS
+[QUESTION | QUESTIONS.json]``; each prints one JSON line. A fresh process is the only honest way to
+see start-up and peak memory.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from index import IndexConfig, SearchIndex
+
+from .answers import answer_path
 
 
 def _rss_mb() -> float:
@@ -71,15 +75,19 @@ async def _cold(db: Path, corpus: Path, question: str) -> dict[str, float]:
 
 
 def main(argv: list[str]) -> int:
-    """Entry point: ``build DB CORPUS`` or ``coldstart DB CORPUS QUESTION``."""
-    if len(argv) < 3 or argv[0] not in ("build", "coldstart"):
+    """Entry point: ``build DB CORPUS``, ``coldstart DB CORPUS QUESTION`` or
+    ``search DB CORPUS QUESTIONS.json``."""
+    if len(argv) < 3 or argv[0] not in ("build", "coldstart", "search"):
         sys.stderr.write(
-            "usage: python -m devtools.bench.child build|coldstart DB CORPUS [QUESTION]\n"
+            "usage: python -m devtools.bench.child build|coldstart|search DB CORPUS [QUESTION]\n"
         )
         return 2
     db, corpus = Path(argv[1]), Path(argv[2])
     if argv[0] == "build":
         out = asyncio.run(_build(db, corpus))
+    elif argv[0] == "search":
+        asked = json.loads(Path(argv[3]).read_text(encoding="utf-8"))
+        out = asyncio.run(answer_path(db, corpus, asked["questions"], asked["named"]))
     else:
         out = asyncio.run(_cold(db, corpus, argv[3] if len(argv) > 3 else "基层党组织"))
     sys.stdout.write(json.dumps(out) + "\n")

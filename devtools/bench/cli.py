@@ -48,8 +48,8 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m devtools.bench",
         description="Measure build time, cold start, memory and query latency of speechbot's "
-        "index on synthetic corpora recombined from the bundled speeches, with rank-bm25 "
-        "beside it on the same corpus and questions.",
+        "index on synthetic corpora recombined from the bundled speeches: the full search() "
+        "and BM25.top, with tantivy and rank-bm25 beside it on the same corpus and questions.",
     )
     p.add_argument(
         "--paragraphs",
@@ -62,6 +62,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", type=Path, metavar="PATH", help="also write the figures as JSON")
     p.add_argument(
         "--skip-rank-bm25", action="store_true", help="do not run rank-bm25 beside speechbot"
+    )
+    p.add_argument(
+        "--skip-tantivy", action="store_true", help="do not run tantivy beside speechbot"
+    )
+    p.add_argument(
+        "--named",
+        type=int,
+        default=40,
+        help="questions naming a synthetic speech (year, meeting, part) asked of search() "
+        "beside --queries (default 40)",
     )
     p.add_argument(
         "--variant",
@@ -107,11 +117,53 @@ HEADER = [
 ]
 
 
-def table(runs: list[dict[str, Any]]) -> str:
-    """The figures as a Markdown table."""
-    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
-    lines += ["| " + " | ".join(_row(run)) + " |" for run in runs]
+WAIT_HEADER = [
+    "paragraphs",
+    "search() ms p50/p95/max",
+    "naming a speech p50/p95",
+    "understanding share",
+    "search() without it p50/p95",
+    "BM25.top ms p50/p95/max",
+    "tantivy ms p50/p95",
+    "BM25.top / tantivy p50",
+    "rank-bm25 / BM25.top p50",
+    "load",
+]
+
+
+def _triple(f: dict[str, float], keys: tuple[str, ...] = ("p50", "p95", "max")) -> str:
+    return " / ".join(f"{f[k]:.2f}" for k in keys)
+
+
+def _wait_row(run: dict[str, Any]) -> list[str]:
+    s, q, t, ref = run["search"], run["queries"], run.get("tantivy"), run.get("rank_bm25")
+    return [
+        f"{run['paragraphs']:,}",
+        _triple(s["all"]),
+        _triple(s["naming"], ("p50", "p95")),
+        f"{s['understanding_share']:.0%}",
+        _triple(s["without_understanding"], ("p50", "p95")),
+        _triple(q),
+        _triple(t, ("p50", "p95")) if t else "—",
+        f"{t['ratio_p50']:.2f}×" if t else "—",
+        f"{ref['ratio_p50']:.0f}×" if ref else "—",
+        f"{s['load']:.1f} / {q['load']:.1f}",
+    ]
+
+
+def _markdown(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def table(runs: list[dict[str, Any]]) -> str:
+    """The figures as two Markdown tables: what users wait for, then build and memory."""
+    return (
+        _markdown(WAIT_HEADER, [_wait_row(r) for r in runs])
+        + "\n\n"
+        + _markdown(HEADER, [_row(r) for r in runs])
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,8 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         sizes = _sizes(args.paragraphs)
     except (ValueError, argparse.ArgumentTypeError) as exc:
         parser().error(str(exc))
-    if args.queries < 1:
-        parser().error("--queries must be at least 1")
+    if args.queries < 1 or args.named < 0:
+        parser().error("--queries must be at least 1 and --named at least 0")
     logging.basicConfig(level=logging.WARNING)
     params = BM25Params(variant=Variant(args.variant))
     src = source()
@@ -140,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
                 asked,
                 params,
                 with_reference=not args.skip_rank_bm25,
+                with_tantivy=not args.skip_tantivy,
+                named=args.named,
                 workdir=args.workdir,
             )
         )
@@ -150,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "variant": params.variant.value,
         "questions": len(asked),
+        "named_questions": args.named,
+        "load_average": os.getloadavg(),
         "sentences": len(src.sentences),
         "runs": runs,
     }

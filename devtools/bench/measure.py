@@ -20,7 +20,8 @@ from tqdm import tqdm
 
 from index import BM25, BM25Params, Postings, Tokenizer, Variant
 
-from ..synth import Source, token_documents, write_corpus
+from ..synth import Source, named_questions, token_documents, write_corpus
+from .engines import tantivy_engine, timed
 
 #: The source checkout holding ``devtools``.
 CHECKOUT = Path(__file__).resolve().parents[2]
@@ -52,6 +53,8 @@ def index_bytes(bm25: BM25) -> int:
         bm25.idf,
         bm25._norm,
         bm25._approx,
+        bm25.bounds.top,
+        bm25.bounds.kth,
     ]
     return int(sum(a.nbytes for a in arrays))
 
@@ -83,17 +86,22 @@ def query_latency(
 ) -> dict[str, float]:
     """Latency of ``BM25.top`` (top ``k``): each question's median of ``rounds`` runs (so that a
     busy machine's hiccups do not pass for the search's own spread), then percentiles."""
-    for tokens in queries[:10]:
-        bm25.top(tokens, k)
-    runs = np.zeros((rounds, len(queries)))
-    for r in range(rounds):
-        for i, tokens in enumerate(
-            tqdm(queries, desc=f"speechbot queries {r + 1}/{rounds}", file=sys.stderr, leave=False)
-        ):
-            started = time.perf_counter()
-            bm25.top(tokens, k)
-            runs[r, i] = (time.perf_counter() - started) * 1000
-    return {**percentiles(list(np.median(runs, axis=0))), "rounds": rounds}
+    millis = timed(lambda tokens: bm25.top(tokens, k), queries, "BM25.top", rounds)
+    return {**percentiles(millis), "max": max(millis, default=0.0), "rounds": rounds}
+
+
+def tantivy_latency(docs: list[list[str]], queries: list[list[str]], ours: float) -> dict[str, Any]:
+    """tantivy on the same token lists and questions; ``ratio_p50`` is ours / tantivy's."""
+    made = tantivy_engine(docs)
+    if made is None:
+        return {}
+    ask, info = made
+    millis = timed(ask, queries, "tantivy")
+    del ask
+    gc.collect()
+    found = {**info, **percentiles(millis), "max": max(millis, default=0.0)}
+    found["ratio_p50"] = ours / found["p50"] if found["p50"] else 0.0
+    return found
 
 
 def reference(
@@ -156,6 +164,8 @@ def measure(
     params: BM25Params,
     *,
     with_reference: bool,
+    with_tantivy: bool = True,
+    named: int = 40,
     workdir: Path | None = None,
 ) -> dict[str, Any]:
     """Every figure for one corpus size."""
@@ -169,10 +179,19 @@ def measure(
         cold = [child(["coldstart", str(db), str(folder), q])[1] for q in questions[:3]]
         info, _ = child(["coldstart", str(db), str(folder), questions[0]])
         out["cold_start"] = {"seconds": float(np.median(cold)), "runs": cold, **info}
+        asked = {"questions": questions, "named": named_questions(src, files, named)}
+        (Path(tmp) / "questions.json").write_text(json.dumps(asked, ensure_ascii=False), "utf-8")
+        out["search"], _ = child(
+            ["search", str(db), str(folder), str(Path(tmp) / "questions.json")]
+        )
+        out["search"]["load"] = os.getloadavg()[0]
     docs = token_documents(src, n, tokenizer)
     bm25, out["from_tokens"] = build_from_tokens(docs, params)
     queries = [t for t in (tokenizer.tokens(q) for q in questions) if t]
     out["queries"] = {"count": len(queries), "k": 10, **query_latency(bm25, queries)}
+    out["queries"]["load"] = os.getloadavg()[0]
+    if with_tantivy:
+        out["tantivy"] = tantivy_latency(docs, queries, out["queries"]["p50"])
     if with_reference:
         ref = reference(docs, bm25, queries)
         ref["ratio_p50"] = ref["p50"] / out["queries"]["p50"]

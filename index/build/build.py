@@ -14,11 +14,11 @@ from pathlib import Path
 
 import aiosqlite
 
-from corpus import CorpusLoad, load_corpus
+from corpus import LoadedSpeech, load_corpus
 
 from ..config import BuildOptions
 from ..errors import BuildError
-from ..store.fingerprint import fingerprint
+from ..store.fingerprint import Scan, load_stats, save_stats, scan
 from ..store.snapshot import Snapshot
 from ..text.tokenize import Tokenizer, corpus_terms
 from ..types import BuildReport, Progress
@@ -29,14 +29,29 @@ from .rows import speech_texts, write_speeches
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Read:
-    """The corpus folder as read: its speeches, what was skipped, its fingerprint and terms."""
+    """The corpus folder as read: its speeches, what was skipped, its fingerprint and terms.
 
-    load: CorpusLoad
+    Mutable on purpose: the parsed speeches are handed over once (``take_speeches``) and
+    released once their rows are written, before the postings are built.
+    """
+
+    speeches: tuple[LoadedSpeech, ...]
+    files_read: int
     skipped: tuple[tuple[str, str], ...]
-    fingerprint: str
+    scan: Scan
     user_words: list[str]
+
+    @property
+    def fingerprint(self) -> str:
+        """The corpus folder's fingerprint."""
+        return self.scan.value
+
+    def take_speeches(self) -> tuple[LoadedSpeech, ...]:
+        """The parsed speeches; this object no longer holds them."""
+        speeches, self.speeches = self.speeches, ()
+        return speeches
 
 
 async def build(
@@ -55,11 +70,12 @@ async def build(
     """
     started = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
-    read = await _read(corpus_dir, options, report)
+    known = await load_stats(db, live.generation) if live is not None else None
+    read = await _read(corpus_dir, options, report, known)
     same = live is not None and live.fingerprint == read.fingerprint and live.options == options
     if same and live is not None and not force:
         log.info("corpus unchanged since generation %d", live.generation)
-        return _unchanged(live, read.load, read.skipped, started), None
+        return _unchanged(live, read.files_read, read.skipped, started), None
 
     tokenizer = live.tokenizer if live and live.tokenizer.same_words(read.user_words) else None
     if tokenizer is None:
@@ -85,8 +101,11 @@ async def build(
     return stats, snapshot
 
 
-async def _read(corpus_dir: Path, options: BuildOptions, report: Progress) -> _Read:
-    """Parse the corpus folder (BuildError when it holds no readable speech)."""
+async def _read(
+    corpus_dir: Path, options: BuildOptions, report: Progress, known: Scan | None
+) -> _Read:
+    """Parse the corpus folder (BuildError when it holds no readable speech); files whose stat
+    is as ``known`` records it are not hashed again for the fingerprint."""
     if not await asyncio.to_thread(corpus_dir.is_dir):
         raise BuildError(f"corpus folder not found: {corpus_dir}")
     load = await asyncio.to_thread(
@@ -99,9 +118,10 @@ async def _read(corpus_dir: Path, options: BuildOptions, report: Progress) -> _R
     if not load.speeches:
         raise BuildError(f"no readable speech in {corpus_dir} ({len(skipped)} file(s) skipped)")
     report("read", len(load.speeches), len(load.speeches))
-    finger = await asyncio.to_thread(fingerprint, corpus_dir)
+    finger = await asyncio.to_thread(scan, corpus_dir, known)
     user_words = corpus_terms(speech_texts(item.speech) for item in load.speeches)
-    return _Read(load, skipped, finger, user_words)
+    files = len(load.speeches) + len(skipped)
+    return _Read(load.speeches, files, skipped, finger, user_words)
 
 
 async def _write(
@@ -115,15 +135,17 @@ async def _write(
     started: float,
 ) -> tuple[BuildReport, Snapshot]:
     """Write generation ``gen``'s rows and arrays, and swap it in."""
+    # Only write_speeches holds the parsed speeches: each is freed once its rows are written.
     kept, retokenized = await write_speeches(
-        db, gen, read.load.speeches, tokenizer, report, options.build_workers
+        db, gen, list(read.take_speeches()), tokenizer, report, options.build_workers
     )
+    await save_stats(db, gen, read.scan)  # committed with the arrays
     snapshot = await index_generation(
         db, gen, kept, tokenizer, options, read.fingerprint, str(corpus_dir), report
     )
     stats = BuildReport(
         generation=gen,
-        files_read=len(read.load.speeches) + len(read.skipped),
+        files_read=read.files_read,
         skipped=read.skipped,
         speeches=len(kept),
         sections=snapshot.n_sections,
@@ -141,11 +163,11 @@ async def _write(
 
 
 def _unchanged(
-    live: Snapshot, load: CorpusLoad, skipped: tuple[tuple[str, str], ...], started: float
+    live: Snapshot, files_read: int, skipped: tuple[tuple[str, str], ...], started: float
 ) -> BuildReport:
     return BuildReport(
         generation=live.generation,
-        files_read=len(load.speeches) + len(skipped),
+        files_read=files_read,
         skipped=skipped,
         speeches=len(live.speeches),
         sections=live.n_sections,

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+from typing import Any
 
 import aiosqlite
+import numpy as np
+import numpy.typing as npt
 
 from ..config import BuildOptions
 from ..rank.bm25 import BM25
-from ..rank.postings import Postings
+from ..rank.postings import PostingsBuilder
 from ..store.snapshot import Snapshot, save_arrays
 from ..text.tokenize import Tokenizer
 from ..types import Progress
+
+#: Paragraph rows read and turned into postings at a time: a million paragraphs' token strings
+#: at once would take gigabytes.
+BLOCK = 1 << 13
 
 
 async def index_generation(
@@ -24,39 +32,53 @@ async def index_generation(
     corpus_dir: str,
     report: Progress,
 ) -> Snapshot:
-    """Compose each paragraph's tokens with its section titles and build the BM25 arrays."""
+    """Compose each paragraph's tokens with its section titles and build the BM25 arrays.
+
+    Rows are read a block at a time and the blocks' postings wait in a file beside the
+    database, so memory holds the final arrays and one block, whatever the corpus size.
+    """
     report("index", 0, 1)
-    marks = ",".join("?" * len(speech_ids))
-    rows = list(
-        await (
-            await db.execute(
-                f"SELECT p.id, s.number, p.tokens, p.section_id FROM paragraphs p JOIN speeches s"
-                f" ON s.id = p.speech_id WHERE p.speech_id IN ({marks}) ORDER BY s.number, p.ordinal",
-                speech_ids,
-            )
-        ).fetchall()
-    )
     heading = await _heading_tokens(db, speech_ids)
     weight = options.heading_weight
+    builder = PostingsBuilder(await _database_folder(db))
 
-    def compose() -> tuple[Postings, list[int], list[int]]:
-        # Token lists of a block of rows at a time: a million paragraphs' token strings at once
-        # would take gigabytes.
-        chunk = 1 << 14
-        blocks = (
-            [r[2].split() + heading.get(r[3], []) * weight for r in rows[lo : lo + chunk]]
-            for lo in range(0, len(rows), chunk)
-        )
-        return Postings.from_chunks(blocks), [r[0] for r in rows], [r[1] for r in rows]
+    def add(rows: list[Any]) -> None:
+        builder.add([r[2].split() + heading.get(r[3], []) * weight for r in rows])
 
-    postings, paragraph_ids, numbers = await asyncio.to_thread(compose)
+    marks = ",".join("?" * len(speech_ids))
+    cursor = await db.execute(
+        f"SELECT p.id, s.number, p.tokens, p.section_id FROM paragraphs p JOIN speeches s"
+        f" ON s.id = p.speech_id WHERE p.speech_id IN ({marks}) ORDER BY s.number, p.ordinal",
+        speech_ids,
+    )
+    ids: list[npt.NDArray[np.int64]] = []
+    numbers: list[npt.NDArray[np.int32]] = []
+    try:
+        while rows := list(await cursor.fetchmany(BLOCK)):
+            ids.append(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)))
+            numbers.append(np.fromiter((r[1] for r in rows), dtype=np.int32, count=len(rows)))
+            await asyncio.to_thread(add, rows)
+            del rows
+    finally:
+        await cursor.close()
+    postings = await asyncio.to_thread(builder.finish)
+    paragraph_ids = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
+    row_speech = np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int32)
     bm25 = await asyncio.to_thread(BM25, postings, options.params)
-    await save_arrays(db, gen, postings, paragraph_ids, numbers, tokenizer, bm25)
+    await save_arrays(db, gen, postings, paragraph_ids, row_speech, tokenizer, bm25)
     await db.commit()
     report("index", 1, 1)
     return await Snapshot.load_metadata(
-        db, gen, bm25, tokenizer, options, finger, corpus_dir, paragraph_ids, numbers, speech_ids
+        db, gen, bm25, tokenizer, options, finger, corpus_dir, paragraph_ids, row_speech, speech_ids
     )
+
+
+async def _database_folder(db: aiosqlite.Connection) -> Path | None:
+    """The folder of the database file (where a build may spill), None for a memory database."""
+    for row in await (await db.execute("PRAGMA database_list")).fetchall():
+        if row[1] == "main" and row[2]:
+            return Path(str(row[2])).parent
+    return None
 
 
 async def _heading_tokens(db: aiosqlite.Connection, speech_ids: list[int]) -> dict[int, list[str]]:

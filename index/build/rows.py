@@ -36,18 +36,29 @@ def speech_texts(speech: Speech) -> str:
 async def write_speeches(
     db: aiosqlite.Connection,
     gen: int,
-    loaded: Sequence[LoadedSpeech],
+    loaded: list[LoadedSpeech],
     tokenizer: Tokenizer,
     report: Progress,
     build_workers: int = 0,
 ) -> tuple[list[int], list[str]]:
-    """Reuse unchanged speeches' rows, tokenise and insert the others; return live row ids."""
-    kept, todo = await _plan(db, loaded, tokenizer)
-    done = len(loaded) - len(todo)
-    report("tokenize", done, len(loaded))
-    jobs = (_texts(loaded[i].speech) for i, _ in todo)
+    """Reuse unchanged speeches' rows, tokenise and insert the others; return live row ids.
+
+    ``loaded`` is emptied: each speech is released as soon as its rows are written (or found
+    unchanged). Sending a text to a worker or to SQLite leaves its UTF-8 form cached inside the
+    str, so a speech kept to the end would cost its text twice over.
+    """
+    total = len(loaded)
+    items: list[LoadedSpeech | None] = list(loaded)
+    loaded.clear()
+    kept, todo = await _plan(db, [i for i in items if i is not None], tokenizer)
+    for i, row in enumerate(kept):
+        if row:
+            items[i] = None
+    done = total - len(todo)
+    report("tokenize", done, total)
+    jobs = (_texts(_speech(items, i)) for i, _ in todo)
     n_workers = build_workers if build_workers > 0 else workers()
-    n_paragraphs = sum(len(loaded[i].speech.paragraphs) for i, _ in todo)
+    n_paragraphs = sum(len(_speech(items, i).paragraphs) for i, _ in todo)
     results: Iterator[tuple[str, Tokens]] = (
         tokenize_all(tokenizer, jobs, n_workers)
         if n_workers > 1 and n_paragraphs >= POOL_MIN_PARAGRAPHS
@@ -59,11 +70,14 @@ async def write_speeches(
     async with contextlib.aclosing(ThreadOwnedIterator(results, "speechbot-tokenize")) as steps:
         for i, number in todo:
             sig, tokens = await steps.step()
-            kept[i] = await _insert_speech(db, gen, number, loaded[i], sig, tokens)
-            retokenized.append(loaded[i].path.name)
+            item = items[i]
+            assert item is not None  # released only below, after its job was made
+            kept[i] = await _insert_speech(db, gen, number, item, sig, tokens)
+            retokenized.append(item.path.name)
+            items[i] = item = None
             await db.commit()
             done += 1
-            report("tokenize", done, len(loaded))
+            report("tokenize", done, total)
     return kept, retokenized
 
 
@@ -95,6 +109,12 @@ async def _plan(
         next_number += old is None
         todo.append((i, number))
     return kept, todo
+
+
+def _speech(items: Sequence[LoadedSpeech | None], i: int) -> Speech:
+    item = items[i]
+    assert item is not None  # still held: its rows are not written yet
+    return item.speech
 
 
 def _texts(speech: Speech) -> Texts:

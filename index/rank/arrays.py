@@ -50,3 +50,21 @@ def candidates(
         keep = scores >= (kth - bound if hit is not None else max(kth - bound, _TINY))
         rows, scores = rows[keep], scores[keep]
     return rows.astype(np.int64)
+
+
+def pruned_candidates(
+    scores: npt.NDArray[np.float32], k: int, theta: float, err: float, rest: float
+) -> tuple[I64, float]:
+    """Rows whose partial ``scores`` (error ``err``) plus ``rest`` may reach the k-th best, and
+    the raised lower bound of the k-th best (``theta`` at least). Rows scoring 0 hold none of
+    the terms summed, so ``theta`` (above ``rest``) already rules them out."""
+    if len(scores) > 64 * k:
+        sample = scores[:: max(1, len(scores) // (16 * k))]
+        if np.count_nonzero(sample) >= k:
+            theta = max(theta, float(-np.partition(-sample, k - 1)[k - 1]) - err)
+    picked = np.flatnonzero(scores >= max(theta - err - rest, _TINY))
+    if len(picked) > k:
+        kth = float(-np.partition(-scores[picked], k - 1)[k - 1])
+        theta = max(theta, kth - err)
+        picked = picked[scores[picked] >= max(theta - err - rest, _TINY)]
+    return picked.astype(np.int64), theta

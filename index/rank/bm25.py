@@ -19,7 +19,10 @@ import numpy as np
 import numpy.typing as npt
 
 from .arrays import candidates as _candidates
+from .arrays import pruned_candidates
+from .contributions import all_contributions
 from .postings import Postings
+from .prune import Pruner, Query, TermBounds, refine, term_bounds
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -66,9 +69,10 @@ class BM25:
         postings: Postings,
         params: BM25Params | None = None,
         contributions: tuple[npt.NDArray[np.floating[Any]], npt.NDArray[np.bool_]] | None = None,
+        bounds: TermBounds | None = None,
     ) -> None:
-        """``contributions``: ``stored_contributions()`` of an equal scorer, to skip computing
-        them (seconds at a million paragraphs)."""
+        """``contributions`` and ``bounds``: ``stored_contributions()`` and ``bounds`` of an
+        equal scorer, to skip computing them (seconds at a million paragraphs)."""
         self.params = params or BM25Params()
         self.postings = postings
         self.vocab = {term: i for i, term in enumerate(postings.terms)}
@@ -89,7 +93,21 @@ class BM25:
         if contributions is not None and len(contributions[0]) == len(postings.rows):
             self._approx, self._zero_weight = contributions
         else:
-            self._approx = self._all_contributions()
+            self._approx = all_contributions(postings, self.idf, self._formula, self._zero_weight)
+            bounds = None
+        if bounds is None or len(bounds.top) != len(self.df):
+            bounds = term_bounds(self._approx, postings.indptr)
+        self.bounds = bounds
+        self._rounding = _ROUNDING[self._approx.dtype.itemsize]
+        self._pruner = Pruner(
+            postings.indptr,
+            postings.rows,
+            self._approx,
+            bounds,
+            self.n_docs,
+            self._rounding,
+            _SUBNORMAL,
+        )
 
     def stored_contributions(self) -> tuple[npt.NDArray[np.floating[Any]], npt.NDArray[np.bool_]]:
         """The rounded contributions and zero flags, to store beside the postings."""
@@ -108,46 +126,6 @@ class BM25:
         # rank-bm25 floors negative idfs at epsilon × the mean idf (its issue #39).
         floor = self.params.epsilon * float(idf.sum() / len(idf))
         return np.where(idf < 0, floor, idf)
-
-    def _all_contributions(self, block: int = 1 << 22) -> npt.NDArray[np.floating[Any]]:
-        """Every posting's score contribution (without Plus's constant part), rounded.
-
-        Only candidates are picked with these; their scores are then computed exactly. float16
-        keeps a million paragraphs' index under a gigabyte (float32 where a contribution would
-        not fit). Computed in blocks so that the float64 intermediates stay small.
-        """
-        postings = self.postings
-        out = np.empty(len(postings.rows), dtype=np.float16)
-        for lo in range(0, len(out), block):
-            hi = min(lo + block, len(out))
-            tf, term_of = postings.tf_range(lo, hi), self._term_of(lo, hi)
-            exact = self._formula(self.idf[term_of], tf, postings.rows[lo:hi])
-            if len(exact) and float(np.abs(exact).max()) > _FLOAT16_SAFE:
-                return self._all_contributions_f32(block)
-            out[lo:hi] = exact
-            # float16 rounds magnitudes up to half its smallest subnormal to zero.
-            self._zero_weight[term_of[np.abs(exact) <= 2.0**-25]] = True
-        return out
-
-    def _all_contributions_f32(self, block: int) -> npt.NDArray[np.float32]:
-        postings = self.postings
-        out = np.empty(len(postings.rows), dtype=np.float32)
-        self._zero_weight[:] = False
-        for lo in range(0, len(out), block):
-            hi = min(lo + block, len(out))
-            tf, term_of = postings.tf_range(lo, hi), self._term_of(lo, hi)
-            out[lo:hi] = exact = self._formula(self.idf[term_of], tf, postings.rows[lo:hi])
-            self._zero_weight[term_of[exact == 0]] = True
-        return out
-
-    def _term_of(self, lo: int, hi: int) -> I64:
-        """The term of each posting from ``lo`` to ``hi`` (for the whole index at once, that
-        array would take 8 bytes a posting: ~0.9 GB at a million paragraphs)."""
-        indptr = self.postings.indptr
-        first = int(np.searchsorted(indptr, lo, side="right")) - 1
-        last = int(np.searchsorted(indptr, hi, side="left"))
-        sizes: I64 = np.diff(np.clip(indptr[first : last + 1], lo, hi)).astype(np.int64)
-        return np.repeat(np.arange(first, last, dtype=np.int64), sizes)
 
     def _formula(self, idf: F64, tf: F64, rows: npt.NDArray[np.int32] | I64) -> F64:
         p, norm = self.params, self._norm[rows]
@@ -175,18 +153,78 @@ class BM25:
         return slice(int(self.postings.indptr[term]), int(self.postings.indptr[term + 1]))
 
     def top(
-        self, tokens: Sequence[str], k: int, row_range: tuple[int, int] | None = None
+        self,
+        tokens: Sequence[str],
+        k: int,
+        row_range: tuple[int, int] | None = None,
+        *,
+        prune: bool = True,
     ) -> tuple[list[Scored], int]:
         """The ``k`` best rows that contain a query token, best first, with exact scores.
 
-        Also returns how many rows contain a query token at all.
+        Also returns how many rows contain a query token at all. ``prune=False`` adds up every
+        term's postings instead of skipping what cannot reach the top (same results, slower).
         """
         ids = Counter(self.term_ids(tokens))
         if not ids or k <= 0 or self.n_docs == 0:
             return [], 0
+        found = None
+        if prune and row_range is None and not self._needs_hits(ids):
+            found = self._pruned(ids, k)
+        candidates, total = found if found is not None else self._unpruned(ids, k, row_range)
+        if total == 0:
+            return [], 0
+        exact = self.exact_scores(ids, candidates)
+        order = np.lexsort((candidates, -exact))[:k]
+        constant = self.constant(tokens)
+        return [Scored(int(candidates[i]), float(exact[i] + constant)) for i in order], total
+
+    def _bound(self, ids: Counter[int], max_error: float) -> float:
+        """How far a float32 sum of stored contributions may be from the exact score."""
+        eps32 = float(np.finfo(np.float32).eps)
+        return max_error * (2 * self._rounding + 4 * eps32 * (len(ids) + 1)) + _SUBNORMAL * sum(
+            ids.values()
+        )
+
+    def _accumulate(self, approx: npt.NDArray[np.float32], term: int, count: int) -> None:
+        sl = self._slice(term)
+        weights = self._approx[sl].astype(np.float32)
+        np.add.at(approx, self.postings.rows[sl], weights if count == 1 else weights * count)
+
+    def _pruned(self, ids: Counter[int], k: int) -> tuple[I64, int] | None:
+        """MaxScore (``prune``): candidates and the count of matching rows, or None when no
+        term can be skipped."""
+        query = Query(list(ids), list(ids.values()))
+        split = self._pruner.split(query, k)
+        if split is None:
+            return None
+        essential, rest, ub, theta = split
+        approx = np.zeros(self.n_docs, dtype=np.float32)
+        for i in essential:
+            self._accumulate(approx, query.terms[i], query.counts[i])
+        total = self._pruner.count(approx, query, rest)
+        used = Counter({query.terms[i]: query.counts[i] for i in essential})
+        err = self._bound(used, sum(float(self.bounds.top[t]) * c for t, c in used.items()))
+        left = float(ub[rest].sum())
+        picked, theta = pruned_candidates(approx, k, theta, err, left)
+        partial = approx[picked].astype(np.float64)
+
+        def exact(term: int, rows: I64) -> F64:
+            return self.exact_scores(Counter({term: 1}), rows)
+
+        picked = refine(
+            query, rest, ub, picked, partial - err, partial + err + left, theta, k, exact
+        )
+        return picked, total
+
+    def _unpruned(
+        self, ids: Counter[int], k: int, row_range: tuple[int, int] | None
+    ) -> tuple[I64, int]:
+        """Every query term's postings added up: candidates and the count of matching rows."""
         lo, hi = row_range or (0, self.n_docs)
         approx = np.zeros(hi - lo, dtype=np.float32)
-        hit = np.zeros(hi - lo, dtype=bool) if self._needs_hits(ids) else None
+        needs_hits = self._needs_hits(ids)
+        hit = np.zeros(hi - lo, dtype=bool) if needs_hits else None
         max_error = 0.0
         for term, count in ids.items():
             sl = self._slice(term)
@@ -196,26 +234,21 @@ class BM25:
                 rows, weights = rows[a:b], weights[a:b]
             if lo:
                 rows = rows - lo
-            approx[rows] += weights if count == 1 else weights * np.float32(count)
+            weights32 = weights.astype(np.float32)
+            np.add.at(approx, rows, weights32 if count == 1 else weights32 * np.float32(count))
             if hit is not None:
                 hit[rows] = True
             if len(weights):
-                max_error += float(np.abs(weights).max()) * count
+                # The stored bound holds for positive contributions; others are rare.
+                top = np.abs(weights32).max() if needs_hits else self.bounds.top[term]
+                max_error += float(top) * count
         total = int(np.count_nonzero(approx if hit is None else hit))
         if total == 0:
-            return [], 0
+            return np.zeros(0, dtype=np.int64), 0
         # Rounding (of the stored contributions, and of float32 sums) can reorder near-ties: keep
         # every row within the error bound of the k-th, then score those exactly.
-        rounding = _ROUNDING[self._approx.dtype.itemsize]
-        eps32 = float(np.finfo(np.float32).eps)
-        bound = max_error * (2 * rounding + 4 * eps32 * (len(ids) + 1)) + _SUBNORMAL * sum(
-            ids.values()
-        )
-        candidates = _candidates(approx, k, bound, hit)
-        exact = self.exact_scores(ids, candidates + lo)
-        order = np.lexsort((candidates, -exact))[:k]
-        constant = self.constant(tokens)
-        return [Scored(int(candidates[i] + lo), float(exact[i] + constant)) for i in order], total
+        candidates = _candidates(approx, k, self._bound(ids, max_error), hit)
+        return candidates + lo, total
 
     def _needs_hits(self, ids: Counter[int]) -> bool:
         """Whether some posting of these terms scores zero (only then "hit" differs from ≠ 0)."""
@@ -256,8 +289,6 @@ class BM25:
         return None if term is None else float(self.idf[term])
 
 
-#: Largest contribution stored as float16 (its maximum is 65504).
-_FLOAT16_SAFE = 60_000.0
 #: Relative rounding error of a stored contribution, by its byte size (half a unit in the last
 #: place), and float16's absolute error below its smallest normal number.
 _ROUNDING = {2: 2.0**-11, 4: 2.0**-24, 8: 2.0**-53}

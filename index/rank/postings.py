@@ -3,10 +3,12 @@ with an overflow table) and document lengths, built block by block with numpy.""
 
 from __future__ import annotations
 
+import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -77,36 +79,111 @@ class Postings:
         )
 
     @classmethod
-    def from_chunks(cls, chunks: Iterable[Sequence[Sequence[str]]]) -> Postings:
-        """Build postings from consecutive blocks of token lists (only one block in memory)."""
-        # A missing term gets the next id as it is looked up: one pass over the tokens per block.
-        vocab: defaultdict[str, int] = defaultdict()
-        vocab.default_factory = vocab.__len__
-        lengths: list[I64] = []
-        parts: list[_Block] = []
-        start = 0
+    def from_chunks(
+        cls, chunks: Iterable[Sequence[Sequence[str]]], spill: Path | None = None
+    ) -> Postings:
+        """Build postings from consecutive blocks of token lists (only one block in memory);
+        with ``spill`` (a folder), the blocks' postings wait in a temporary file there."""
+        builder = PostingsBuilder(spill)
         for block in chunks:
-            block_len = np.fromiter(map(len, block), dtype=np.int64, count=len(block))
-            lengths.append(block_len)
-            parts.append(_block_postings(block, block_len, start, vocab))
-            start += len(block)
-        doc_len = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
+            builder.add(block)
+        return builder.finish()
+
+
+class PostingsBuilder:
+    """Postings built block by block: ``add`` each block of token lists, then ``finish``.
+
+    A block's postings take 9 bytes each until the merge (term id, row, capped tf); with a
+    spill folder they wait on disk, so memory holds only the final arrays (5 bytes a posting)
+    and one block.
+    """
+
+    def __init__(self, spill: Path | None = None) -> None:
+        # A missing term gets the next id as it is looked up: one pass over the tokens per block.
+        self.vocab: defaultdict[str, int] = defaultdict()
+        self.vocab.default_factory = self.vocab.__len__
+        self._lengths: list[npt.NDArray[np.int32]] = []
+        self._spool = _Spool(spill)
+        self._rows = 0
+
+    @property
+    def rows(self) -> int:
+        """Rows added so far."""
+        return self._rows
+
+    def add(self, block: Sequence[Sequence[str]]) -> None:
+        """Add the next rows' token lists."""
+        block_len = np.fromiter(map(len, block), dtype=np.int64, count=len(block))
+        self._lengths.append(block_len.astype(np.int32))
+        self._spool.put(*_block_postings(block, block_len, self._rows, self.vocab))
+        self._rows += len(block)
+
+    def finish(self) -> Postings:
+        """The postings of every row added (the spill file is removed)."""
+        vocab = self.vocab
+        doc_len = np.concatenate(self._lengths) if self._lengths else np.zeros(0, dtype=np.int32)
+        self._lengths = []
         terms = tuple(sorted(vocab))
         rank = np.empty(len(terms), dtype=np.int64)
         rank[np.fromiter(map(vocab.__getitem__, terms), dtype=np.int64, count=len(terms))] = (
             np.arange(len(terms), dtype=np.int64)
         )
-        indptr, all_rows, tfs, big_at, big_tf = _merge(parts, rank)
-        return cls(terms, indptr, all_rows, tfs, doc_len.astype(np.int32), big_at, big_tf)
+        try:
+            indptr, all_rows, tfs, big_at, big_tf = _merge(self._spool, rank)
+        finally:
+            self._spool.close()
+        return Postings(terms, indptr, all_rows, tfs, doc_len.astype(np.int32), big_at, big_tf)
 
 
-#: One block's postings: term id (in look-up order), row and tf, ordered by (term id, row).
-_Block = tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], I64]
+#: One block's postings: term id (in look-up order), row, tf capped at TF_CAP, and the block
+#: positions and true tfs of the capped ones; ordered by (term id, row).
+_Block = tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.uint8], I64, I64]
+
+
+class _Spool:
+    """The blocks' postings until the merge: in memory, or in a temporary file in ``folder``."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self._kept: list[_Block] = []
+        self._file = None
+        if folder is not None:
+            self._file = tempfile.TemporaryFile(dir=folder, prefix="speechbot-postings-")  # noqa: SIM115
+        self._sizes: list[tuple[int, I64, I64]] = []
+        self.df_parts: list[npt.NDArray[np.int32]] = []
+
+    def put(self, ids: npt.NDArray[np.int32], rows: npt.NDArray[np.int32], tf: I64) -> None:
+        """Keep one block's postings."""
+        over = np.flatnonzero(tf >= TF_CAP)
+        capped = np.minimum(tf, TF_CAP).astype(np.uint8)
+        if self._file is None:
+            self._kept.append((ids, rows, capped, over, tf[over].astype(np.int64)))
+            return
+        for part in (ids, rows, capped):
+            np.ascontiguousarray(part).tofile(self._file)
+        self._sizes.append((len(ids), over, tf[over].astype(np.int64)))
+
+    def blocks(self) -> Iterator[_Block]:
+        """The blocks in the order they were put."""
+        if self._file is None:
+            yield from self._kept
+            return
+        self._file.seek(0)
+        for n, over, big in self._sizes:
+            ids = np.fromfile(self._file, dtype=np.int32, count=n)
+            rows = np.fromfile(self._file, dtype=np.int32, count=n)
+            tf = np.fromfile(self._file, dtype=np.uint8, count=n)
+            yield ids, rows, tf, over, big
+
+    def close(self) -> None:
+        """Drop the blocks (and the file)."""
+        self._kept = []
+        if self._file is not None:
+            self._file.close()
 
 
 def _block_postings(
     block: Sequence[Sequence[str]], block_len: I64, start: int, vocab: defaultdict[str, int]
-) -> _Block:
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], I64]:
     """The postings of one block of token lists, its first row being ``start``."""
     count = int(block_len.sum())
     ids = np.fromiter(
@@ -124,13 +201,13 @@ def _block_postings(
 
 
 def _merge(
-    parts: Sequence[_Block], rank: I64
+    spool: _Spool, rank: I64
 ) -> tuple[I64, npt.NDArray[np.int32], npt.NDArray[np.uint8], I64, I64]:
     """The blocks' postings in CSR form over the sorted vocabulary (``rank``: look-up id →
     sorted id): indptr, rows, capped tfs, and the overflow table."""
     n_terms = len(rank)
     df = np.zeros(n_terms, dtype=np.int64)
-    for term_ids, _, _ in parts:
+    for term_ids, *_ in spool.blocks():
         df += np.bincount(rank[term_ids], minlength=n_terms)
     indptr = np.zeros(n_terms + 1, dtype=np.int64)
     np.cumsum(df, out=indptr[1:])
@@ -138,19 +215,18 @@ def _merge(
     tfs = np.empty(int(indptr[-1]), dtype=np.uint8)
     big: list[tuple[I64, I64]] = []
     cursor = indptr[:-1].copy()
-    for term_ids, part_rows, tf in parts:
-        # A chunk holds each term's postings once, contiguous and in row order: place each
-        # group after what earlier chunks wrote for that term.
+    for term_ids, part_rows, tf, over, over_tf in spool.blocks():
+        # A block holds each term's postings once, contiguous and in row order: place each
+        # group after what earlier blocks wrote for that term.
         sorted_terms = rank[term_ids]
         starts = np.flatnonzero(np.diff(term_ids, prepend=-1))
         sizes = np.diff(np.append(starts, len(term_ids)))
-        offset = np.arange(len(term_ids), dtype=np.int64) - np.repeat(starts, sizes)
-        dest = cursor[sorted_terms] + offset
+        dest = np.repeat(cursor[sorted_terms[starts]] - starts, sizes)
+        dest += np.arange(len(term_ids), dtype=np.int64)
         all_rows[dest] = part_rows
-        tfs[dest] = np.minimum(tf, TF_CAP)
-        over = tf >= TF_CAP
-        if over.any():
-            big.append((dest[over], tf[over]))
+        tfs[dest] = tf
+        if len(over):
+            big.append((dest[over], over_tf))
         cursor[sorted_terms[starts]] += sizes
     big_at, big_tf = _no_overflow(), _no_overflow()
     if big:

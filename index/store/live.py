@@ -3,14 +3,13 @@ the summary /about shows."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import aiosqlite
 
 from ..types import IndexInfo
 from .connection import db_files
-from .fingerprint import fingerprint
+from .fingerprint import ChangeCheck
 from .queries import meta_value
 from .snapshot import Snapshot
 
@@ -43,13 +42,16 @@ async def newer_generation(
     return await Snapshot.load(db, int(active), live.tokenizer if live is not None else None)
 
 
-async def corpus_changed(live: Snapshot | None, folder: Path) -> bool:
-    """Whether ``folder`` changed since ``live`` was built from it (True when unreadable)."""
+async def corpus_changed(
+    changes: ChangeCheck, db: aiosqlite.Connection, live: Snapshot | None, folder: Path
+) -> bool:
+    """Whether ``folder`` changed since ``live`` was built from it (True when unreadable); only
+    the files whose size or times changed since the build are hashed (``ChangeCheck``)."""
     if live is None:
         return True
     try:
-        return await asyncio.to_thread(fingerprint, folder) != live.fingerprint
-    except OSError:
+        return await changes.stale(db, folder, live.generation, live.fingerprint)
+    except (OSError, aiosqlite.Error):
         return True
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,8 +14,10 @@ import numpy.typing as npt
 from ..config import BuildOptions
 from ..rank.bm25 import BM25, BM25Params, Variant
 from ..rank.postings import Postings
+from ..rank.prune import KTHS, TermBounds
 from ..text.tokenize import Tokenizer
 from ..types import SpeechInfo
+from .blobs import load_blobs, write_blobs
 from .schema import VISIBLE
 
 # How each array is stored: name → numpy dtype (little-endian, raw bytes).
@@ -115,7 +116,7 @@ class Snapshot:
             ),
             heading_weight=int(params["heading_weight"]),
         )
-        blobs = await _load_blobs(db, gen)
+        blobs = await load_blobs(db, gen)
         arrays = _arrays(blobs, gen)
         text = bytes(blobs.pop("terms", b"")).decode("utf-8")
         terms = tuple(text.split("\n")) if text else ()
@@ -126,7 +127,7 @@ class Snapshot:
             tokenizer = Tokenizer(words, engine_words=known)
         tokenizer.initialize()
         # Stored contributions were computed with these postings and parameters at build time.
-        bm25 = BM25(postings, options.params, _contributions(blobs))
+        bm25 = BM25(postings, options.params, _contributions(blobs), _bounds(blobs))
         return await cls.load_metadata(
             db,
             gen,
@@ -199,27 +200,14 @@ def _contributions(
     return None if approx is None or zero is None else (approx, zero)
 
 
-async def _load_blobs(db: aiosqlite.Connection, gen: int) -> dict[str, bytes]:
-    # Incremental blob I/O copies each array once; a SELECT copies it twice (SQLite's buffer,
-    # then Python's bytes): ~1 s less at a million paragraphs. It must run on aiosqlite's thread.
-    run: Any = getattr(db, "_execute", None)
-    if run is None:
-        rows = await (
-            await db.execute("SELECT name, data FROM index_arrays WHERE gen = ?", (gen,))
-        ).fetchall()
-        return {str(name): data for name, data in rows}
-    found: dict[str, bytes] = await run(lambda: _read_blobs(db._conn, gen))
-    return found
-
-
-def _read_blobs(conn: sqlite3.Connection, gen: int) -> dict[str, bytes]:
-    """Every array of ``gen``, read through ``Connection.blobopen``."""
-    found: dict[str, bytes] = {}
-    rows = conn.execute("SELECT rowid, name FROM index_arrays WHERE gen = ?", (gen,)).fetchall()
-    for rowid, name in rows:
-        with conn.blobopen("index_arrays", "data", rowid, readonly=True) as blob:
-            found[str(name)] = blob.read()
-    return found
+def _bounds(blobs: dict[str, bytes]) -> TermBounds | None:
+    """The per-term bounds of the pruned search, when this generation stored them."""
+    if "term_top" not in blobs or "term_kth" not in blobs:
+        return None
+    top = np.frombuffer(blobs["term_top"], dtype="<f4")
+    kth = np.frombuffer(blobs["term_kth"], dtype="<f4")
+    ok = len(kth) == len(top) * len(KTHS)  # else stored for other ranks: computed on load
+    return TermBounds(top, kth.reshape(len(top), len(KTHS))) if ok else None
 
 
 def _arrays(blobs: dict[str, bytes], gen: int) -> dict[str, npt.NDArray[Any]]:
@@ -250,13 +238,14 @@ async def save_arrays(
     db: aiosqlite.Connection,
     gen: int,
     postings: Postings,
-    paragraph_ids: Sequence[int],
-    row_speech: Sequence[int],
+    paragraph_ids: Sequence[int] | npt.NDArray[np.int64],
+    row_speech: Sequence[int] | npt.NDArray[np.int32],
     tokenizer: Tokenizer,
     bm25: BM25,
 ) -> None:
     """Store a generation's arrays as raw data (never pickled), and the tokenizer's user-word
-    frequencies, so that loading needs no Python jieba."""
+    frequencies, so that loading needs no Python jieba. Arrays already in their stored type
+    are written from their own memory."""
     arrays = {
         "indptr": postings.indptr,
         "rows": postings.rows,
@@ -267,22 +256,17 @@ async def save_arrays(
         "paragraph_ids": np.asarray(paragraph_ids),
         "row_speech": np.asarray(row_speech),
     }
-    values = [
-        (gen, name, np.ascontiguousarray(a, dtype=_ARRAYS[name]).tobytes())
-        for name, a in arrays.items()
-    ]
-    values.append((gen, "terms", "\n".join(postings.terms).encode("utf-8")))
+    values: dict[str, Any] = {
+        name: np.ascontiguousarray(a, dtype=_ARRAYS[name]) for name, a in arrays.items()
+    }
+    values["terms"] = "\n".join(postings.terms).encode("utf-8")
     approx, zero = bm25.stored_contributions()
-    values.append(
-        (
-            gen,
-            f"approx_f{approx.dtype.itemsize * 8}",
-            approx.astype(approx.dtype.newbyteorder("<")).tobytes(),
-        )
+    values[f"approx_f{approx.dtype.itemsize * 8}"] = np.ascontiguousarray(
+        approx, dtype=approx.dtype.newbyteorder("<")
     )
-    values.append((gen, "zero_weight", np.ascontiguousarray(zero, dtype=bool).tobytes()))
+    values["zero_weight"] = np.ascontiguousarray(zero, dtype=bool)
+    values["term_top"] = np.ascontiguousarray(bm25.bounds.top, dtype="<f4")
+    values["term_kth"] = np.ascontiguousarray(bm25.bounds.kth, dtype="<f4")
     engine = json.dumps([list(w) for w in tokenizer.engine_words], ensure_ascii=False)
-    values.append((gen, "engine_words", engine.encode("utf-8")))
-    await db.executemany(
-        "INSERT OR REPLACE INTO index_arrays (gen, name, data) VALUES (?, ?, ?)", values
-    )
+    values["engine_words"] = engine.encode("utf-8")
+    await write_blobs(db, gen, values)

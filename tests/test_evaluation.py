@@ -17,8 +17,18 @@ from devtools.evaluate.systems import Baseline
 from index import probe_model
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Blind Recall@3 measured when the semantic part landed (0.73, 0.69, 1.00), rounded down.
-FLOORS_RECALL3 = {"answerable": 0.72, "everyday": 0.67, "terms": 0.95}
+#: Blind figures measured with question understanding, the glossary and the fact-question rule
+#: (Recall@3 0.85, 0.77, 1.00, parts 0.91, speech topics 1.00, follow-ups 0.79; answerable told
+#: "nothing relevant" 6.4 %), rounded down: floors against regressions, not targets.
+FLOORS_RECALL3 = {
+    "answerable": 0.83,
+    "everyday": 0.74,
+    "terms": 0.95,
+    "part": 0.90,
+    "speech_topic": 0.90,
+    "followup": 0.70,
+}
+MAX_TURNED_AWAY = 0.08
 
 
 def test_baseline_is_the_plain_approach_and_answers_term_questions() -> None:
@@ -49,11 +59,11 @@ def test_evaluation_prints_dev_and_blind_and_the_blind_targets_hold(
     base = {k: Figures(**v) for k, v in figures["blind"]["baseline"].items()}
     assert code == (1 if check_targets(blind) else 0), printed
     # The issue's targets are not all met yet (the exit code says so; README "Retrieval
-    # quality"). What CI holds is no regression below the figures measured when the semantic
-    # part landed: each floor is that figure rounded down, not a target.
+    # quality"). What CI holds is no regression below the figures measured last: each floor
+    # is that figure rounded down, not a target.
     for kind, floor in FLOORS_RECALL3.items():
         assert blind[kind].recall3 >= floor, (kind, printed)
-    assert blind["answerable"].rejected <= 0.10, printed
+    assert blind["answerable"].rejected <= MAX_TURNED_AWAY, printed
     assert 1 - blind["absent"].rejected <= TARGETS["absent_answered_max"], printed
     # Better than the plain baseline on the questions nobody tuned for.
     assert blind["answerable"].recall3 > base["answerable"].recall3

@@ -63,19 +63,24 @@ def lock_holder(db_path: Path, tmp_path: Path) -> Iterator[subprocess.Popen[str]
     holder.wait()
 
 
-def test_a_reindex_while_another_process_holds_the_lock_names_it_and_exits_1(
-    lock_holder: subprocess.Popen[str], db_path: Path, corpus_dir: Path, tmp_path: Path
-) -> None:
-    change_a_speech(corpus_dir)
-    done = subprocess.run(
+def _reindex_now(db: Path, corpus: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """``speechbot reindex`` in its own process, waited for."""
+    return subprocess.run(
         [sys.executable, "-m", "bot", "reindex"],
-        env=_env(db_path, corpus_dir),
+        env=_env(db, corpus),
         cwd=_cwd(tmp_path),
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
+
+
+def test_a_reindex_while_another_process_holds_the_lock_names_it_and_exits_1(
+    lock_holder: subprocess.Popen[str], db_path: Path, corpus_dir: Path, tmp_path: Path
+) -> None:
+    change_a_speech(corpus_dir)
+    done = _reindex_now(db_path, corpus_dir, tmp_path)
     assert done.returncode == 1, done.stderr
     found = BUSY.fullmatch(done.stderr)
     assert found is not None, done.stderr
@@ -89,15 +94,7 @@ def test_a_killed_lock_holder_leaves_no_lock_and_the_next_reindex_runs(
     lock_holder.kill()
     lock_holder.wait()
     change_a_speech(corpus_dir)
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "reindex"],
-        env=_env(db_path, corpus_dir),
-        cwd=_cwd(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = _reindex_now(db_path, corpus_dir, tmp_path)
     assert done.returncode == 0, done.stderr
     health = inspect_database(db_path)
     assert health.problem is None and health.generation == 2

@@ -182,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     tokenizer.initialize()
     asked = questions(src, args.queries)
     runs = []
+    if args.workdir is not None:
+        args.workdir.mkdir(parents=True, exist_ok=True)
     for n in sizes:
         print(f"measuring {n:,} paragraphs …", file=sys.stderr)
         runs.append(

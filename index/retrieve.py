@@ -52,12 +52,9 @@ def retrieve(
     prefer: list[tuple[int, int]] | None = None,
     fact: bool = False,
 ) -> Ranked:
-    """BM25's rows, fused with the semantic part's when it is on, and the verdict on them.
-
-    ``prefer``: row ranges a follow-up leans on (the previous answer's section, its speech);
-    their rankings are fused in ahead of the whole corpus's, so they come first where they
-    answer, and the rest of the corpus still does where they do not.
-    """
+    """BM25's rows, fused with the semantic part's when it is on, and the verdict on them;
+    ``prefer``: row ranges a follow-up leans on (the previous answer's section, its speech),
+    whose rankings are fused in ahead of the whole corpus's (``query/prefer``)."""
     dense = dense_part if vector is not None else None
     depth = max(n, FUSION_DEPTH) if dense is not None or prefer else n
     scored, total = snap.bm25.top(tokens, depth, row_range) if tokens else ([], 0)
@@ -73,8 +70,9 @@ def retrieve(
         leaned = leaning(snap.bm25, dense, tokens, depth, prefer, scored, semantic, sims)
         # Never lean so far that the answer the rest of the corpus has is lost: a question of
         # its own that happens to be short is not made "nothing relevant" by the context.
-        if not tokens or covers(leaned[0]) >= min(covers(scored), min_coverage):
-            scored, semantic = leaned
+        leaning_kept = not tokens or covers(leaned[0]) >= min(covers(scored), min_coverage)
+        scored, semantic = leaned if leaning_kept else (scored, semantic)
+        prefer = prefer if leaning_kept else None
     if not scored and not semantic and section is not None:
         # The part asked for exists but none of the other words is in it: the part itself.
         rows = [Scored(r, 0.0) for r in range(section.lo, min(section.hi, section.lo + n))]
@@ -84,8 +82,9 @@ def retrieve(
     cover = covers(scored)
     evidence = dense.evidence(sims, row_range) if dense is not None and sims is not None else None
     verdict = judge(cover, min_coverage, evidence, fact)
-    if verdict is Verdict.NONE and section is not None and (scored or semantic):
-        # The part asked for exists: its best passages may be related, never "nothing".
+    if verdict is Verdict.NONE and (section is not None or prefer) and (scored or semantic):
+        # The part asked for exists, or a follow-up leans on the answer it follows: its best
+        # passages may be related, never "nothing".
         verdict = Verdict.POSSIBLE
     rows = fused(scored, semantic, n) if semantic else scored[:n]
     total = max(total, len(rows))

@@ -18,17 +18,17 @@ from index import probe_model
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Blind figures measured with question understanding, the glossary and the fact-question rule
-#: (Recall@3 0.85, 0.77, 1.00, parts 0.91, speech topics 1.00, follow-ups 0.79; answerable told
-#: "nothing relevant" 6.4 %), rounded down: floors against regressions, not targets.
+#: (Recall@3 0.85, 0.77, 1.00, parts 0.91, speech topics 1.00, follow-ups 0.86; answerable told
+#: "nothing relevant" 5.7 %), rounded down: floors against regressions, not targets.
 FLOORS_RECALL3 = {
     "answerable": 0.83,
     "everyday": 0.74,
     "terms": 0.95,
     "part": 0.90,
     "speech_topic": 0.90,
-    "followup": 0.70,
+    "followup": 0.78,
 }
-MAX_TURNED_AWAY = 0.08
+MAX_TURNED_AWAY = 0.07
 
 
 def test_baseline_is_the_plain_approach_and_answers_term_questions() -> None:

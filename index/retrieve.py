@@ -66,23 +66,23 @@ def retrieve(
     def covers(rows: list[Scored]) -> float:
         return best_coverage(judged, tokens, rows, snap.bm25, min_coverage) if rows else 0.0
 
+    cover, leaned_on = covers(scored), False
     if prefer:
-        leaned = leaning(snap.bm25, dense, tokens, depth, prefer, scored, semantic, sims)
+        lexical, meaning = leaning(snap.bm25, dense, tokens, depth, prefer, scored, semantic, sims)
+        leaned_cover = covers(lexical)
         # Never lean so far that the answer the rest of the corpus has is lost: a question of
         # its own that happens to be short is not made "nothing relevant" by the context.
-        leaning_kept = not tokens or covers(leaned[0]) >= min(covers(scored), min_coverage)
-        scored, semantic = leaned if leaning_kept else (scored, semantic)
-        prefer = prefer if leaning_kept else None
+        if not tokens or leaned_cover >= min(cover, min_coverage):
+            scored, semantic, cover, leaned_on = lexical, meaning, leaned_cover, True
     if not scored and not semantic and section is not None:
         # The part asked for exists but none of the other words is in it: the part itself.
         rows = [Scored(r, 0.0) for r in range(section.lo, min(section.hi, section.lo + n))]
         return Ranked(highlight, rows, section.hi - section.lo, True, "", speech, section)
     if not scored and not semantic:
         return Ranked(highlight, [], 0, False, "no query term occurs in the corpus", speech)
-    cover = covers(scored)
     evidence = dense.evidence(sims, row_range) if dense is not None and sims is not None else None
     verdict = judge(cover, min_coverage, evidence, fact)
-    if verdict is Verdict.NONE and (section is not None or prefer) and (scored or semantic):
+    if verdict is Verdict.NONE and (section is not None or leaned_on):
         # The part asked for exists, or a follow-up leans on the answer it follows: its best
         # passages may be related, never "nothing".
         verdict = Verdict.POSSIBLE

@@ -55,11 +55,6 @@ class ReindexLock:
             os.ftruncate(fd, 0)
         os.close(fd)  # closing the last descriptor releases the flock
 
-    @property
-    def held(self) -> bool:
-        """Whether this object holds the lock."""
-        return self._fd is not None
-
 
 def _holder(fd: int) -> tuple[int | None, float | None]:
     """The pid and start time the holder wrote (None where it cannot be read yet)."""

@@ -72,15 +72,15 @@ class Phrase:
     expansions: tuple[str, ...]
 
 
-def _phrase_index(rules: Rules, tokenizer: Tokenizer | None, bm25: BM25) -> dict[str, list[Phrase]]:
+def _phrase_index(rules: Rules, tokenizer: Tokenizer, bm25: BM25) -> dict[str, list[Phrase]]:
     """Rules by the first word of their phrase: a phrase matches whole words of a question only
     ("查" is not found inside "督查"), and a question looks up only its own words' rules."""
     index: dict[str, list[Phrase]] = {}
     for phrase, targets in rules:
-        words = tuple(tokenizer.tokens(phrase)) if tokenizer is not None else (phrase,)
+        words = tuple(tokenizer.tokens(phrase))
         if not words:
             continue
-        cut = (tokenizer.tokens(w) if tokenizer is not None else [w] for w in targets)
+        cut = (tokenizer.tokens(w) for w in targets)
         expansions = tuple(dict.fromkeys(t for ts in cut for t in ts if t in bm25.vocab))
         index.setdefault(words[0], []).append(Phrase(phrase, words, expansions))
     for phrases in index.values():
@@ -91,11 +91,8 @@ def _phrase_index(rules: Rules, tokenizer: Tokenizer | None, bm25: BM25) -> dict
 class Vocabulary:
     """The index's vocabulary with substring look-ups (the unknown-word fallback) and the synonyms."""
 
-    def __init__(
-        self, bm25: BM25, synonyms: Rules = (), tokenizer: Tokenizer | None = None
-    ) -> None:
+    def __init__(self, bm25: BM25, synonyms: Rules, tokenizer: Tokenizer) -> None:
         self.bm25 = bm25
-        self.synonyms = synonyms
         self._phrases = _phrase_index(synonyms, tokenizer, bm25)
         terms = bm25.postings.terms
         self._blob = "\n" + "\n".join(terms) + "\n"

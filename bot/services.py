@@ -9,7 +9,8 @@ import math
 import os
 import time
 from collections import deque
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -81,6 +82,25 @@ class EditThrottle:
         return True
 
 
+T = TypeVar("T")
+
+
+class PerGeneration:
+    """Values worked out once per live generation (speech names and the like): a value is made
+    again when the generation it was made for is no longer the live one."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, tuple[object, Any]] = {}
+
+    def get(self, key: str, generation: object, make: Callable[[], T]) -> T:
+        """The value under ``key`` for ``generation``, made by ``make`` the first time."""
+        held = self._values.get(key)
+        if held is None or held[0] is not generation:
+            held = self._values[key] = (generation, make())
+        value: T = held[1]
+        return value
+
+
 class Services:
     """The bot's services; created empty by PTB, filled in by :meth:`initialize`."""
 
@@ -94,6 +114,7 @@ class Services:
         self.corpus_lock = asyncio.Lock()
         self.limits = UserRateLimit(20)
         self.edits = EditThrottle()
+        self.per_generation = PerGeneration()
         # Questions being searched and rendered at once; the rest wait here at no cost. Without
         # a bound, a burst of updates (200 users at once, or a backlog after a restart) put
         # hundreds of searches and renders into the same event-loop turns: stalls of 250-300 ms

@@ -19,6 +19,11 @@ from .types import SectionSpan
 #: usual 60: a row's share falls slowly with its rank, so agreement counts more than rank 1).
 FUSION_DEPTH = 50
 RRF_K = 60
+#: The semantic ranking's weight in the fusion, BM25's being 1: a question in the user's own
+#: words shares few terms with its answer, so agreement in meaning counts for more. On the
+#: development sets (never the blind set) everyday wording's R@3 rises from 0.74 to 0.77 for any
+#: weight from 1.5 to 1.8, with exact terms unchanged; 2.0 starts to cost exact-term questions.
+SEMANTIC_WEIGHT = 1.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,5 +105,5 @@ def retrieve(
 def fused(lexical: list[Scored], semantic: list[Scored], n: int) -> list[Scored]:
     """The fused order, each row keeping its BM25 score (0 for rows found by meaning alone)."""
     bm25 = {s.row: s.score for s in lexical}
-    order = fuse([(1.0, lexical), (1.0, semantic)], RRF_K, n)
+    order = fuse([(1.0, lexical), (SEMANTIC_WEIGHT, semantic)], RRF_K, n)
     return [Scored(s.row, bm25.get(s.row, 0.0)) for s in order]

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from bot.ui.names import short_names
-from conftest import ALICE, RunningBot, ask, press
+from conftest import ALICE, RunningBot, ask, press, reindex_by_admin
 from index import SearchIndex
 from telegram_html import assert_valid_telegram_html
 
@@ -117,3 +117,13 @@ async def test_the_readme_shows_a_real_answer_as_a_user_sees_it(bot: RunningBot)
     block = re.search(r"<!-- answer -->\n```text\n(.*?)\n```", readme, re.S)
     assert block is not None, "README.md lost its example answer"
     assert block.group(1) == seen, "regenerate README's example answer:\n" + seen
+
+
+async def test_a_speech_added_by_a_reindex_is_named_in_the_next_answer(
+    bot: RunningBot, corpus_dir: Path, new_speech: str
+) -> None:
+    await ask(bot, QUESTION)  # the short names are worked out for the first generation
+    (corpus_dir / "new.txt").write_text(new_speech, encoding="utf-8")
+    await reindex_by_admin(bot)
+    text = assert_valid_telegram_html((await ask(bot, "怎样壮大村级集体经济"))["text"])
+    assert "乡村振兴党建引领推进会" in text  # made again for the new generation, not kept

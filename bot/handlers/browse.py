@@ -208,7 +208,7 @@ async def _paragraph(
     text = answers.paragraph(
         view,
         around,
-        names(index),
+        names(context.bot_data),
         marks(index, asked),
         terms,
         total=paragraphs_in(index, view.speech_id),

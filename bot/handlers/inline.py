@@ -38,7 +38,7 @@ async def on_inline(update: Update, context: Context) -> None:
         return
     async with context.bot_data.searching:
         result = await context.bot_data.index.search(text, k=INLINE_RESULTS)
-        view = answer_view(context.bot_data.index, text)
+        view = answer_view(context.bot_data, text)
         articles = [
             InlineQueryResultArticle(
                 id=uuid4().hex,

@@ -96,7 +96,7 @@ async def search_reply(
         query_id = await services.state.remember_query(result.query, result.speech, chat_id)
         if query_id is not None:
             await services.followups.asked_with(query_id, focus)
-    view = answer_view(services.index, result.query)
+    view = answer_view(services, result.query)
     return render.result_reply(result, query_id, view, english=english)
 
 

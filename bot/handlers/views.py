@@ -6,22 +6,18 @@ import numpy as np
 
 from index import SearchIndex
 
+from ..services import Services
 from ..ui.answer import AnswerView
 from ..ui.marks import Marker, marker
 from ..ui.names import short_names
 
-# Per index: (the snapshot the names were made for, the names). Names change only with a reindex.
-_NAMES: dict[int, tuple[object, dict[int, str]]] = {}
 
-
-def names(index: SearchIndex) -> dict[int, str]:
+def names(services: Services) -> dict[int, str]:
     """Speech number → short name for the live generation (worked out once per generation)."""
-    snapshot = index.snapshot
-    cached = _NAMES.get(id(index))
-    if cached is None or cached[0] is not snapshot:
-        cached = (snapshot, short_names(snapshot.speeches.values()))
-        _NAMES[id(index)] = cached
-    return cached[1]
+    snapshot = services.index.snapshot
+    return services.per_generation.get(
+        "short names", snapshot, lambda: short_names(snapshot.speeches.values())
+    )
 
 
 def marks(index: SearchIndex, query: str) -> Marker:
@@ -29,9 +25,9 @@ def marks(index: SearchIndex, query: str) -> Marker:
     return marker(query, index.snapshot.tokenizer)
 
 
-def answer_view(index: SearchIndex, query: str, scope: str | None = None) -> AnswerView:
+def answer_view(services: Services, query: str, scope: str | None = None) -> AnswerView:
     """An AnswerView for ``query`` on the live index (``scope``: an optional line above)."""
-    return AnswerView(names(index), marks(index, query), scope)
+    return AnswerView(names(services), marks(services.index, query), scope)
 
 
 def is_live(index: SearchIndex, paragraph_id: int) -> bool:

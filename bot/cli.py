@@ -38,6 +38,11 @@ async def _open_index(settings: Settings, *, show_progress: bool = True) -> Sear
     return index
 
 
+def _english(args: argparse.Namespace, settings: Settings) -> bool:
+    """Whether the labels around the speeches' text are English (``--lang``, else the setting)."""
+    return args.lang == "en" if args.lang else settings.english
+
+
 async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """``speechbot ask``."""
     from . import terminal
@@ -58,7 +63,9 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(terminal.json_hits(result), ensure_ascii=False, indent=2))
     else:
-        print(terminal.render_result(result, color=terminal.use_color(args.color), marks=marks))
+        color = terminal.use_color(args.color)
+        english = _english(args, settings)
+        print(terminal.render_result(result, color=color, marks=marks, english=english))
     return 0
 
 
@@ -69,7 +76,7 @@ async def cmd_outline(args: argparse.Namespace, settings: Settings) -> int:
     index = await _open_index(settings)
     try:
         if not args.speech:
-            print(terminal.render_speeches(await index.speeches()))
+            print(terminal.render_speeches(await index.speeches(), _english(args, settings)))
             return 0
         info = _one_speech(await index.match_speech(args.speech), args.speech)
         outline = await index.outline(info.number)
@@ -77,7 +84,7 @@ async def cmd_outline(args: argparse.Namespace, settings: Settings) -> int:
         await index.shutdown()
     if outline is None:
         raise UsageError(f"no speech matches {args.speech!r}; run 'speechbot outline' for the list")
-    print(terminal.render_outline(outline))
+    print(terminal.render_outline(outline, _english(args, settings)))
     return 0
 
 

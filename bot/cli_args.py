@@ -59,6 +59,7 @@ def _add_index_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         default="auto",
         help="mark matched terms with terminal bold (default: when on a terminal)",
     )
+    _add_language(ask)
     ask.set_defaults(command_name="cmd_ask")
 
     outline = sub.add_parser(
@@ -69,6 +70,7 @@ def _add_index_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         "speeches are listed, exit 2).",
     )
     outline.add_argument("speech", nargs="?", help=f"the speech: {_SPEECH}")
+    _add_language(outline)
     outline.set_defaults(command_name="cmd_outline")
 
     reindex = sub.add_parser(
@@ -88,6 +90,14 @@ def _add_index_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         help="build a new generation even when the index matches the corpus",
     )
     reindex.set_defaults(command_name="cmd_reindex")
+
+
+def _add_language(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--lang",
+        choices=["zh", "en"],
+        help="language of the labels around the speeches' text (default: SPEECHBOT_LANGUAGE or zh)",
+    )
 
 
 def _add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -48,6 +48,7 @@ class Settings:
     embed_threads: int = 1  # the embedding model's threads (SPEECHBOT_EMBED_THREADS)
     synonyms: Path | None = SYNONYMS_FILE  # SPEECHBOT_SYNONYMS: another list, or off
     keep_questions_days: int = 30  # days question text stays in the database; 0: not stored
+    english: bool = False  # SPEECHBOT_LANGUAGE=en: the command line's labels in English
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -91,6 +92,7 @@ class Settings:
                 get("SPEECHBOT_KEEP_QUESTIONS_DAYS"),
                 defaults.keep_questions_days,
             ),
+            english=_language(get("SPEECHBOT_LANGUAGE")) == "en",
             embed_threads=max(
                 1,
                 _int(
@@ -134,6 +136,14 @@ def _admins(value: str | None) -> frozenset[int]:
         raise ConfigError(
             f"SPEECHBOT_ADMINS must be comma-separated user ids, got {value!r}"
         ) from None
+
+
+def _language(value: str | None) -> str:
+    if value is None:
+        return "zh"
+    if value.lower() not in ("zh", "en"):
+        raise ConfigError(f"SPEECHBOT_LANGUAGE must be zh or en, got {value!r}")
+    return value.lower()
 
 
 def _synonyms(value: str | None) -> Path | None:

@@ -19,6 +19,7 @@ from index import (
     highlight_spans,
 )
 
+from .ui import texts
 from .ui.marks import Marker
 
 _BOLD, _RESET = "\033[1m", "\033[0m"
@@ -54,40 +55,43 @@ def render_candidates(speeches: list[SpeechInfo]) -> str:
     return "\n".join(f"  {s.number}. {s.title}" for s in speeches)
 
 
-def render_scope(result: SearchResult) -> str:
+def render_scope(result: SearchResult, english: bool = False) -> str:
     """One line on what narrowed the search ("在《…》第三部分中"), or the follow-up it read."""
     scope = result.scope
     if scope is None:
         return ""
     where = f"《{scope.speech_title}》" + (f"“{scope.section}”" if scope.section else "")
+    hint = texts.CLI_EVERYWHERE_HINT(english)
     if scope.followed:
-        return f"接上文{where}（--everywhere 在全部讲话中搜索）"
-    return f"在{where}中" + ("" if scope.given else "（--everywhere 在全部讲话中搜索）")
+        return texts.CLI_FOLLOWED(english, where=where, hint=hint)
+    return texts.CLI_IN(english, where=where, hint="" if scope.given else hint)
 
 
-def render_result(result: SearchResult, *, color: bool, marks: Marker | None = None) -> str:
+def render_result(
+    result: SearchResult, *, color: bool, marks: Marker | None = None, english: bool = False
+) -> str:
     """Passages with speech title, section path and score (none for passages found by their
     place, e.g. "第三部分", whose score says nothing), or a plain 'nothing relevant'."""
     marks = marks or Marker(result.query)
+    candidates = render_candidates(list(result.candidates))
     if result.candidates and (not result.hits or not result.relevant):
-        return "哪篇讲话？请用 --speech 编号 指定：\n" + render_candidates(list(result.candidates))
+        return texts.CLI_WHICH(english) + "\n" + candidates
     if result.available is not None and result.scope is not None:
-        return f"《{result.scope.speech_title}》没有这一部分：共有 {result.available} 部分。"
+        title, available = result.scope.speech_title, result.available
+        return texts.CLI_NO_PART(english, title=title, available=available)
     if not result.relevant:
         why = f"\n(reason: {result.reason})" if result.reason else ""
-        return (
-            f"没有找到与“{result.query}”相关的内容。\n"
-            f"试试换个说法，或用 'speechbot outline' 浏览讲话目录。{why}"
-        )
-    blocks = [line] if (line := render_scope(result)) else []
+        return texts.CLI_NOTHING(english, query=result.query) + why
+    blocks = [line] if (line := render_scope(result, english)) else []
     if result.candidates:
-        closest = f"以下按最接近的《{result.scope.speech_title}》回答；" if result.scope else ""
-        blocks.append(
-            f"哪篇讲话？{closest}可用 --speech 编号 指定：\n"
-            + render_candidates(list(result.candidates))
+        which = (
+            texts.CLI_WHICH_CLOSEST(english, title=result.scope.speech_title)
+            if result.scope
+            else texts.CLI_WHICH_WITH_HITS(english)
         )
+        blocks.append(which + "\n" + candidates)
     if result.tentative:
-        blocks.append("没有找到直接回答，以下段落可能相关：")
+        blocks.append(texts.CLI_TENTATIVE(english))
     for hit in result.hits:
         score = f"    score {hit.score:.3f}\n" if hit.score > 0 else ""
         terms = marks.terms(hit.matched_terms)
@@ -99,7 +103,7 @@ def render_result(result: SearchResult, *, color: bool, marks: Marker | None = N
         )
     shown = result.offset + len(result.hits)
     more = result.total - shown
-    footer = f"\n（另有 {more} 段：--offset {shown} 看下一页）" if more > 0 else ""
+    footer = "\n" + texts.CLI_MORE(english, more=more, shown=shown) if more > 0 else ""
     return "\n\n".join(blocks) + footer
 
 
@@ -124,21 +128,25 @@ def json_hits(result: SearchResult) -> list[dict[str, Any]]:
     ]
 
 
-def render_speeches(speeches: list[SpeechInfo]) -> str:
+def render_speeches(speeches: list[SpeechInfo], english: bool = False) -> str:
     """The numbered list of speeches."""
     if not speeches:
-        return "（索引中没有讲话）"
+        return texts.CLI_NO_SPEECHES(english)
     width = len(str(max(s.number for s in speeches)))
-    lines = [f"{s.number:>{width}}. {s.title}  （{s.n_paragraphs} 段）" for s in speeches]
+    lines = [
+        f"{s.number:>{width}}. {s.title}  {texts.CLI_PARAGRAPHS(english, n=s.n_paragraphs)}"
+        for s in speeches
+    ]
     return "\n".join(lines)
 
 
-def render_outline(outline: Outline) -> str:
+def render_outline(outline: Outline, english: bool = False) -> str:
     """A speech's section tree, indented by level."""
     lines = [f"{outline.speech.number}. {outline.speech.title}"]
 
     def walk(node: OutlineNode, depth: int) -> None:
-        lines.append(f"{'  ' * depth}{node.title}  （{node.n_paragraphs} 段）")
+        count = texts.CLI_PARAGRAPHS(english, n=node.n_paragraphs)
+        lines.append(f"{'  ' * depth}{node.title}  {count}")
         for child in node.children:
             walk(child, depth + 1)
 

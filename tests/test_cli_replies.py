@@ -97,3 +97,25 @@ def test_reindex_force_builds_a_new_generation_of_an_unchanged_corpus(
     assert "up to date" in capsys.readouterr().out
     assert main(["reindex", "--force"]) == 0
     assert "Index rebuilt: generation" in capsys.readouterr().out
+
+
+#: Pieces of the Chinese labels the command line prints around the speeches' text.
+_ZH_LABELS = ("另有", "看下一页", "没有找到", "可能相关", "哪篇讲话", "段）")
+
+
+def test_the_labels_around_the_passages_follow_lang_or_speechbot_language(
+    env: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["ask", QUESTION, "--color", "never"]) == 0
+    assert "另有" in capsys.readouterr().out
+    assert main(["ask", QUESTION, "--color", "never", "--lang", "en"]) == 0
+    english = capsys.readouterr().out
+    assert "more: --offset 3" in english and not any(label in english for label in _ZH_LABELS)
+    monkeypatch.setenv("SPEECHBOT_LANGUAGE", "en")
+    assert main(["ask", "个人所得税怎么交", "--color", "never"]) == 0
+    assert capsys.readouterr().out.startswith("Nothing relevant to “个人所得税怎么交”")
+    assert main(["outline", "--lang", "zh"]) == 0
+    assert "段）" in capsys.readouterr().out  # the option wins over the setting
+    monkeypatch.setenv("SPEECHBOT_LANGUAGE", "fr")
+    assert main(["outline"]) == 2
+    assert "SPEECHBOT_LANGUAGE must be zh or en" in capsys.readouterr().err

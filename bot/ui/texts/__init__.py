@@ -11,7 +11,8 @@ One catalogue, filed by who reads it; every entry is available here as ``texts.N
 * ``chat.py``: everyone: help, the command menu, answers, browsing, refusals and errors;
 * ``admin.py``: /reindex, /stats, /speeches, /remove and the admin buttons;
 * ``replies.py``: answer-first replies, browsing buttons, stale buttons and limits (issue 15);
-* ``corpus.py``: speech files sent by admins (checks, preview, saving) and undone corpus changes.
+* ``corpus.py``: speech files sent by admins (checks, preview, saving) and undone corpus changes;
+* ``terminal.py``: what ``speechbot ask`` and ``outline`` print around the speeches' text.
 """
 
 from .admin import *
@@ -23,3 +24,4 @@ from .base import say as say
 from .chat import *
 from .corpus import *
 from .replies import *
+from .terminal import *

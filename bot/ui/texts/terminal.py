@@ -1,0 +1,44 @@
+"""What ``speechbot ask`` and ``speechbot outline`` print around the speeches' own text.
+
+Chinese unless ``--lang en`` (or ``SPEECHBOT_LANGUAGE=en``); the command line's help, usage
+errors and reports are English (``bot/cli_args.py``), like the tools it sits beside.
+"""
+
+from __future__ import annotations
+
+from .base import Text
+
+CLI_EVERYWHERE_HINT = Text(
+    "（--everywhere 在全部讲话中搜索）", " (--everywhere: search all speeches)"
+)
+CLI_FOLLOWED = Text("接上文{where}{hint}", "Following on from {where}{hint}")
+CLI_IN = Text("在{where}中{hint}", "In {where}{hint}")
+CLI_WHICH = Text(
+    "哪篇讲话？请用 --speech 编号 指定：", "Which speech? Name it with --speech NUMBER:"
+)
+CLI_WHICH_WITH_HITS = Text(
+    "哪篇讲话？可用 --speech 编号 指定：", "Which speech? You can name it with --speech NUMBER:"
+)
+CLI_WHICH_CLOSEST = Text(
+    "哪篇讲话？以下按最接近的《{title}》回答；可用 --speech 编号 指定：",
+    "Which speech? Answered from the closest, “{title}”; name another with --speech NUMBER:",
+)
+CLI_NO_PART = Text(
+    "《{title}》没有这一部分：共有 {available} 部分。",
+    "“{title}” has no such part: it has {available}.",
+)
+CLI_NOTHING = Text(
+    "没有找到与“{query}”相关的内容。\n试试换个说法，或用 'speechbot outline' 浏览讲话目录。",
+    "Nothing relevant to “{query}” was found.\n"
+    "Try other words, or browse the speeches with 'speechbot outline'.",
+)
+CLI_TENTATIVE = Text(
+    "没有找到直接回答，以下段落可能相关：",
+    "No direct answer found; these paragraphs may be related:",
+)
+CLI_MORE = Text(
+    "（另有 {more} 段：--offset {shown} 看下一页）",
+    "({more} more: --offset {shown} for the next page)",
+)
+CLI_NO_SPEECHES = Text("（索引中没有讲话）", "(no speeches in the index)")
+CLI_PARAGRAPHS = Text("（{n} 段）", "({n} paragraphs)")

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from corpus import BoilerplateRules, CorpusFileError
-from index import DatabaseHealth, corpus_fingerprint, inspect_database, probe_model
+from index import DatabaseHealth, DenseStatus, corpus_fingerprint, inspect_database, probe_model
 
 from .settings import ConfigError, Settings
 
@@ -158,18 +158,19 @@ def check_config(problems: list[str]) -> Check:
 
 
 def check_storage(
-    settings: Settings, *, full: bool = False, damaged: str | None = None
-) -> tuple[Check, Check]:
-    """The database and index verdicts (blocking: run it in a thread); ``full`` runs
-    ``integrity_check`` rather than ``quick_check``; ``damaged`` is what a running bot met."""
-    health: DatabaseHealth = inspect_database(settings.db_path, full=full)
+    settings: Settings, *, full: bool = False, damaged: str | None = None, structure: bool = True
+) -> tuple[Check, Check, DatabaseHealth]:
+    """The database and index verdicts and what the look found (blocking: run it in a thread);
+    ``full`` runs ``integrity_check`` rather than ``quick_check``, ``structure=False`` neither;
+    ``damaged`` is what a running bot met."""
+    health: DatabaseHealth = inspect_database(settings.db_path, full=full, structure=structure)
     if damaged is not None:
         detail = f"the database {settings.db_path} is damaged ({damaged}); {health.problem or ''}"
         index = "the bot answers from what it had loaded in memory; restore a backup or reindex"
-        return Check("database", FAIL, detail.rstrip("; ")), Check("index", FAIL, index)
+        return Check("database", FAIL, detail.rstrip("; ")), Check("index", FAIL, index), health
     if health.problem is not None:
         database = Check("database", FAIL, health.problem)
-        return database, Check("index", FAIL, "no live index to compare with the corpus")
+        return database, Check("index", FAIL, "no live index to compare with the corpus"), health
     database = Check(
         "database",
         OK,
@@ -177,27 +178,41 @@ def check_storage(
         f"generation {health.generation} complete",
     )
     try:
-        current = corpus_fingerprint(settings.corpus_dir)
+        current = corpus_fingerprint(settings.corpus_dir, health.stats)
     except OSError as exc:
-        return database, Check("index", FAIL, f"cannot read the corpus folder: {exc}")
+        return database, Check("index", FAIL, f"cannot read the corpus folder: {exc}"), health
     if current != health.fingerprint:
-        return database, Check(
-            "index",
-            FAIL,
-            f"the corpus folder {settings.corpus_dir} changed since generation "
-            f"{health.generation} was built; run 'speechbot reindex'",
+        return (
+            database,
+            Check(
+                "index",
+                FAIL,
+                f"the corpus folder {settings.corpus_dir} changed since generation "
+                f"{health.generation} was built; run 'speechbot reindex'",
+            ),
+            health,
         )
-    return database, Check("index", OK, f"up to date with {settings.corpus_dir}")
+    return database, Check("index", OK, f"up to date with {settings.corpus_dir}"), health
 
 
-def check_semantic(settings: Settings) -> Check:
-    """Whether the semantic part is on, and why not (blocking: run it in a thread)."""
+def check_semantic(
+    settings: Settings, health: DatabaseHealth, running: DenseStatus | None = None
+) -> Check:
+    """Whether the semantic part is on, and why not (blocking: run it in a thread); ``running``
+    is the serving index's own status (``/healthz``), so that the model is not loaded again."""
     if not settings.dense:
         return Check("semantic", SKIP, "off (SPEECHBOT_DENSE=off): BM25 alone")
-    reason = probe_model(settings.embed_threads)
+    reason = running.reason if running is not None else probe_model(settings.embed_threads)
+    if running is not None and not running.available and not reason:
+        reason = "the embedding model is not loaded yet"
     if reason:
         return Check("semantic", SKIP, f"off: {reason}; BM25 alone")
-    health = inspect_database(settings.db_path)
+    if running is not None:
+        return Check(
+            "semantic",
+            OK,
+            f"model loaded; {running.rows_embedded} of {running.rows} paragraphs have vectors",
+        )
     return Check("semantic", OK, f"model loads; {health.vectors} sentence vectors stored")
 
 
@@ -235,14 +250,18 @@ async def run_checks(
     offline: bool = False,
     full: bool = False,
     damaged: str | None = None,
+    running: DenseStatus | None = None,
 ) -> Report:
     """Every check against ``settings``; ``problems`` are variables that failed to parse,
-    ``full`` asks for ``integrity_check``, ``damaged`` is the damage a running bot met."""
+    ``full`` asks for ``integrity_check``, ``damaged`` is the damage a running bot met, and
+    ``running`` the running bot's semantic part: then the file's structure and the model are
+    not looked at again (``/healthz``; the bot checked both at start)."""
     config = check_config([*(problems or []), *config_problems(settings, offline=offline)])
-    database, index = await asyncio.to_thread(
-        functools.partial(check_storage, settings, full=full, damaged=damaged)
+    structure = running is None
+    database, index, health = await asyncio.to_thread(
+        functools.partial(check_storage, settings, full=full, damaged=damaged, structure=structure)
     )
-    semantic = await asyncio.to_thread(check_semantic, settings)
+    semantic = await asyncio.to_thread(check_semantic, settings, health, running)
     if offline and not settings.token:
         token = Check(
             "token", SKIP, "not configured (TELEGRAM_BOT_TOKEN is unset; only run needs it)"
@@ -256,10 +275,14 @@ async def run_checks(
 
 @dataclass
 class HealthProbe:
-    """Cached checks for ``/healthz``: cheap to call often, getMe asked at most every ``token_ttl``."""
+    """Cached checks for ``/healthz``: cheap to call often, getMe asked at most every ``token_ttl``.
+
+    With ``semantic`` (the running index's status) the report is the running bot's: the file's
+    structure and the model, both checked when the bot started, are not looked at again."""
 
     settings: Settings
     damaged: Callable[[], str | None] = lambda: None  # the running index's damage, if any
+    semantic: Callable[[], DenseStatus] | None = None
     ttl: float = 5.0
     token_ttl: float = 300.0
     _report: tuple[float, Report] | None = field(default=None, repr=False)
@@ -272,7 +295,10 @@ class HealthProbe:
             now = time.monotonic()
             if self._report is not None and now - self._report[0] < self.ttl:
                 return self._report[1]
-            offline = await run_checks(self.settings, offline=True, damaged=self.damaged())
+            running = self.semantic() if self.semantic is not None else None
+            offline = await run_checks(
+                self.settings, offline=True, damaged=self.damaged(), running=running
+            )
             if self._token is None or now - self._token[0] >= self.token_ttl:
                 self._token = (now, await check_token(self.settings))
             report = replace(offline, checks=(*offline.checks[:-1], self._token[1]))

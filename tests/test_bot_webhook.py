@@ -138,6 +138,16 @@ async def test_healthz_reports_every_check_ok_without_secrets(bot_settings: Sett
     assert token.split(":")[1] not in response.text and SECRET not in response.text
 
 
+async def test_healthz_speaks_for_the_running_bot_without_reading_every_page_again(
+    bot_settings: Settings,
+) -> None:
+    async with webhook_bot(bot_settings) as (_running, root), httpx.AsyncClient() as client:
+        report = (await client.get(f"{root}/healthz")).json()
+    # quick_check reads every page (47 s at a million paragraphs): the bot ran it at start.
+    assert "structure checked at start" in report["checks"]["database"]["detail"]
+    assert "quick_check" not in report["checks"]["database"]["detail"]
+
+
 async def test_healthz_answers_503_when_the_corpus_changed_since_the_build(
     bot_settings: Settings, corpus_dir: Path
 ) -> None:

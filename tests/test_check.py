@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.check import check_semantic
+from bot.settings import Settings
 from conftest import change_a_speech
 from fakebotapi import FakeBotAPI
+from index import DatabaseHealth, DenseStatus
 
 TOKEN = "123456:TEST-token"
 
@@ -197,3 +200,16 @@ async def test_check_offline_without_a_token_reports_it_not_configured_and_passe
     assert "not configured" in next(line for line in out.splitlines() if " token " in line)
     code, out, _ = await speechbot_check(env)  # without --offline it is needed: run needs it
     assert code == 1 and statuses(out)["token"] == "FAIL"
+
+
+def test_a_running_bots_semantic_part_is_reported_from_its_own_status_not_a_new_model(
+    db_path: Path,
+) -> None:
+    settings, health = Settings(db_path=db_path), DatabaseHealth(None, vectors=378)
+    filling = DenseStatus(True, True, "", "e5", rows=900, rows_embedded=300)
+    assert check_semantic(settings, health, filling).detail == (
+        "model loaded; 300 of 900 paragraphs have vectors"
+    )
+    missing = DenseStatus(True, False, "the embedding model cannot load (ImportError: x)", "", 9, 0)
+    found = check_semantic(settings, health, missing)
+    assert found.status == "SKIP" and "ImportError" in found.detail

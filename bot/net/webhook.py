@@ -185,7 +185,10 @@ class WebhookServer:
         self.url = settings.webhook_url
         self.secret = settings.webhook_secret
         self.path = webhook_path(self.url)
-        self.probe = probe or HealthProbe(settings, lambda: application.bot_data.index.damaged)
+        services = application.bot_data
+        self.probe = probe or HealthProbe(
+            settings, lambda: services.index.damaged, lambda: services.index.dense_status()
+        )
         self.seen = _Seen(SEEN_UPDATES)
         self._http: tornado.httpserver.HTTPServer | None = None
 

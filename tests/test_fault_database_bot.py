@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.check import HealthProbe
+from bot.net.health import HealthProbe
 from bot.ui import texts
 from conftest import ALICE, RunningBot
 from fakebotapi import FakeBotAPI

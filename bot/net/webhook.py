@@ -21,9 +21,9 @@ import tornado.web
 from telegram import Update
 from telegram.ext import ExtBot
 
-from ..check import HealthProbe
 from ..services import App
 from ..settings import ConfigError, Settings
+from .health import HealthProbe
 
 log = logging.getLogger(__name__)
 

@@ -43,6 +43,7 @@ ENV_VARS = (
     "SPEECHBOT_BUILD_WORKERS",
     "SPEECHBOT_SYNONYMS",
     "SPEECHBOT_KEEP_QUESTIONS_DAYS",
+    "SPEECHBOT_LANGUAGE",
 )
 TOKEN_PATTERN = re.compile(r"\d+:[A-Za-z0-9_-]+")
 #: What Telegram accepts as ``secret_token`` in setWebhook.

@@ -91,6 +91,16 @@ def _add_index_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     )
     reindex.set_defaults(command_name="cmd_reindex")
 
+    embed = sub.add_parser(
+        "embed",
+        help="embed the sentences that lack vectors (the semantic part), resumably",
+        description="Embed every sentence of the live index that has no vector yet, with a "
+        "progress bar, committing as it goes: an interrupted run resumes where it stopped. "
+        "The bot does the same in the background; 'ask' embeds in the foreground only when "
+        "few sentences are missing.",
+    )
+    embed.set_defaults(command_name="cmd_embed")
+
 
 def _add_language(command: argparse.ArgumentParser) -> None:
     command.add_argument(

@@ -12,6 +12,7 @@ from tqdm import tqdm
 from index import (
     BuildReport,
     Cut,
+    DenseStatus,
     Outline,
     OutlineNode,
     SearchResult,
@@ -174,6 +175,20 @@ def render_report(report: BuildReport) -> str:
         f"  seconds:      {report.seconds:.2f}",
     ]
     return "\n".join(lines)
+
+
+def dense_note(status: DenseStatus) -> str:
+    """One line for stderr when the answer's semantic part is partial or missing because its
+    vectors are not all embedded yet (``ask`` does not embed a large set itself); else ""."""
+    if not status.deferred:
+        return ""
+    share = status.rows_embedded / status.rows if status.rows else 0.0
+    using = "BM25 alone answered" if not status.rows_embedded else "the vectors so far answered"
+    return (
+        f"note: the semantic part has vectors for {status.rows_embedded:,} of {status.rows:,} "
+        f"paragraphs ({share:.0%}); {using}. 'speechbot embed' fills them (resumable), as "
+        f"does the running bot in the background."
+    )
 
 
 class ProgressBar:

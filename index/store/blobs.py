@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Collection
 from typing import Any
 
 import aiosqlite
 
 
-async def load_blobs(db: aiosqlite.Connection, gen: int) -> dict[str, bytes]:
+async def load_blobs(
+    db: aiosqlite.Connection, gen: int, skip: Collection[str] = ()
+) -> dict[str, bytes]:
+    """Every array of ``gen`` but those named in ``skip``."""
     # Incremental blob I/O copies each array once; a SELECT copies it twice (SQLite's buffer,
     # then Python's bytes): ~1 s less at a million paragraphs. It must run on aiosqlite's thread.
     run: Any = getattr(db, "_execute", None)
@@ -16,16 +20,18 @@ async def load_blobs(db: aiosqlite.Connection, gen: int) -> dict[str, bytes]:
         rows = await (
             await db.execute("SELECT name, data FROM index_arrays WHERE gen = ?", (gen,))
         ).fetchall()
-        return {str(name): data for name, data in rows}
-    found: dict[str, bytes] = await run(lambda: _read_blobs(db._conn, gen))
+        return {str(name): data for name, data in rows if name not in skip}
+    found: dict[str, bytes] = await run(lambda: _read_blobs(db._conn, gen, skip))
     return found
 
 
-def _read_blobs(conn: sqlite3.Connection, gen: int) -> dict[str, bytes]:
-    """Every array of ``gen``, read through ``Connection.blobopen``."""
+def _read_blobs(conn: sqlite3.Connection, gen: int, skip: Collection[str]) -> dict[str, bytes]:
+    """Every array of ``gen`` but ``skip``, read through ``Connection.blobopen``."""
     found: dict[str, bytes] = {}
     rows = conn.execute("SELECT rowid, name FROM index_arrays WHERE gen = ?", (gen,)).fetchall()
     for rowid, name in rows:
+        if name in skip:
+            continue
         with conn.blobopen("index_arrays", "data", rowid, readonly=True) as blob:
             found[str(name)] = blob.read()
     return found

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_speech_finder import QUESTIONS, archive
 
 from bot.cli import main
 from index import IndexConfig, SearchIndex
@@ -23,7 +24,6 @@ from index.store.columns import ColumnReader
 from index.store.lookups import LOOKUPS
 from index.store.queries import section_spans
 from index.text.normalize import normalize
-from test_speech_finder import QUESTIONS, archive
 
 ASKED = [
     "如何发挥基层党组织战斗堡垒作用",
@@ -239,7 +239,7 @@ def test_check_fails_on_stored_look_ups_that_are_not_the_generation_s(db_path: P
     assert inspect_database(db_path).problem is None
     with sqlite3.connect(db_path) as db:
         db.execute(
-            "UPDATE index_arrays SET data = CAST('{\"format\":1,\"numbers\":[1]}' AS BLOB)"
+            'UPDATE index_arrays SET data = CAST(\'{"format":1,"numbers":[1]}\' AS BLOB)'
             " WHERE name = 'speech_finder'"
         )
     problem = inspect_database(db_path).problem

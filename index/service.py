@@ -10,7 +10,6 @@ from pathlib import Path
 
 import aiosqlite
 
-from .build.locked import build_locked
 from .config import IndexConfig
 from .errors import BuildError, DatabaseDamaged, IndexUnavailable, ReindexBusy
 from .query.expand import Rules, load_synonyms
@@ -19,7 +18,7 @@ from .search import Live, search
 from .semantic import DenseStatus, Loader, Semantic
 from .speeches import generation_lookups, match_reference
 from .store import queries
-from .store.columns import ColumnReader, open_reader
+from .store.columns import ColumnReader, on_demand
 from .store.damage import guarded
 from .store.fingerprint import ChangeCheck
 from .store.live import DataVersion, corpus_changed, index_info, newer_generation
@@ -87,7 +86,7 @@ class SearchIndex:
         with self._guarded():
             active = await queries.meta_value(self._db(), "active_generation")
         if active is not None:
-            self._columns = open_reader(path) if self.config.read_on_demand else None
+            self._columns = await on_demand(self.config, self._write, int(active))
             with self._guarded(loading=True):
                 snap = await Snapshot.load(self._db(), int(active), None, self._columns)
                 await self._install(snap, progress)
@@ -279,6 +278,8 @@ class SearchIndex:
                 raise BuildError(f"the database {path} is read-only; the previous index stays live")
             if self._write is None:
                 raise IndexUnavailable("the index is not open")
+            from .build.locked import build_locked  # the build loads only when it runs
+
             report, snapshot = await build_locked(
                 self._write,
                 path,

@@ -47,7 +47,7 @@ async def generation_lookups(
     ``rules``, the section spans and the speech finder (read where its generation stores them,
     ``store/lookups``, else computed and stored with ``write`` for the next load), and each
     speech's first row."""
-    spans, finder = await _spans_and_finder(read, write, snap)  # the tokenizer may start meanwhile
+    spans, finder = await _spans_and_finder(read, write, snap)
     vocab = await asyncio.to_thread(Vocabulary, snap.bm25, rules, snap.tokenizer)
     starts = tuple(sorted((lo, n) for n, (lo, _) in snap.speech_rows.items()))
     return vocab, spans, finder, starts

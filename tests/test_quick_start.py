@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
+import aiosqlite
 import numpy as np
 import pytest
 from test_speech_finder import QUESTIONS, archive
@@ -20,6 +21,7 @@ from index.query.speech_tables import dump_tables, load_tables
 from index.query.speeches import SpeechFinder
 from index.rank.dense import MODEL_ID, Vectors
 from index.speeches import speech_finder
+from index.store.blobs import CHUNK_BYTES, load_blobs, write_blobs
 from index.store.columns import ColumnReader
 from index.store.lookups import LOOKUPS
 from index.store.queries import section_spans
@@ -115,24 +117,59 @@ async def test_postings_read_on_demand_give_the_same_answers_as_arrays_read_whol
     assert results[0] == results[1]
 
 
-def test_a_column_answers_slices_and_index_arrays_as_the_whole_array(db_path: Path) -> None:
-    reader = ColumnReader(db_path)
+async def test_chunked_arrays_read_back_whole_and_by_any_range(tmp_path: Path) -> None:
+    path = tmp_path / "arrays.db"
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE index_arrays (gen INTEGER, name TEXT, data BLOB, UNIQUE (gen, name))"
+        )
+    whole = np.arange(3 * CHUNK_BYTES // 4 + 123, dtype="<i4")
+    async with aiosqlite.connect(path) as db:
+        await write_blobs(db, 1, {"rows": whole, "doc_len": whole[:10]})
+        await db.commit()
+        assert np.array_equal(np.frombuffer((await load_blobs(db, 1))["rows"], "<i4"), whole)
+    with sqlite3.connect(path) as db:
+        names = {str(n) for (n,) in db.execute("SELECT name FROM index_arrays")}
+    assert names == {"doc_len", "rows#0", "rows#1", "rows#2", "rows#3"}
+    reader = ColumnReader(path)
     try:
-        with sqlite3.connect(db_path) as db:
-            (gen,) = db.execute("SELECT value FROM meta WHERE key = 'active_generation'").fetchone()
-            (raw,) = db.execute(
-                "SELECT data FROM index_arrays WHERE gen = ? AND name = 'rows'", (int(gen),)
-            ).fetchone()
-        whole = np.frombuffer(raw, dtype="<i4")
-        column = reader.columns(int(gen))["rows"]
+        column = reader.columns(1)["rows"]
         assert len(column) == len(whole)
-        for key in (slice(0, 0), slice(3, 17), slice(len(whole) - 5, None), slice(10, 5)):
+        edge = CHUNK_BYTES // 4
+        for key in (slice(0, 0), slice(3, 17), slice(edge - 5, edge + 5), slice(10, 5),
+                    slice(len(whole) - 5, None), slice(edge - 1, 2 * edge + 1)):  # fmt: skip
             assert np.array_equal(column[key], whole[key])
-        at = np.array([7, 3, 3, 40], dtype=np.int64)
-        assert np.array_equal(column[at], whole[at]) and column[5] == whole[5]
+        at = np.array([7, 3, 3, edge + 40], dtype=np.int64)
+        assert np.array_equal(column[at], whole[at]) and column[edge] == whole[edge]
         assert np.array_equal(np.asarray(column), whole)
     finally:
         reader.close()
+
+
+async def test_arrays_an_earlier_version_stored_whole_are_chunked_once_with_equal_answers(
+    db_path: Path, corpus_dir: Path
+) -> None:
+    config = IndexConfig(db_path=db_path, corpus_dir=corpus_dir, read_on_demand=True)
+    idx = SearchIndex(config)
+    await idx.initialize()
+    before = [await idx.search(q, k=3) for q in ASKED]
+    await idx.shutdown()
+    with sqlite3.connect(db_path) as db:  # as main's code stored them
+        for name in ("rows", "tfs8", "approx_f16"):
+            parts = db.execute(
+                "SELECT gen, data FROM index_arrays WHERE name LIKE ? ORDER BY name", (name + "#%",)
+            ).fetchall()
+            db.execute("DELETE FROM index_arrays WHERE name LIKE ?", (name + "#%",))
+            joined = b"".join(bytes(d) for _, d in parts)
+            db.execute("INSERT INTO index_arrays VALUES (?, ?, ?)", (parts[0][0], name, joined))
+    assert "rows" in _stored(db_path)
+    idx = SearchIndex(config)
+    await idx.initialize()
+    try:
+        assert "rows" not in _stored(db_path) and "rows#0" in _stored(db_path)
+        assert [await idx.search(q, k=3) for q in ASKED] == before
+    finally:
+        await idx.shutdown()
 
 
 class NeverAsked:

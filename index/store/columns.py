@@ -2,7 +2,8 @@
 postings instead of the whole 0.8 GB that loading reads at a million paragraphs.
 
 SQLite stores a blob in a chain of pages, so it cannot be memory-mapped; incremental blob I/O
-reads any byte range of it. :class:`ColumnReader` holds one read-only connection in one read
+reads any byte range of it, walking the chain from the blob's start, which is why these arrays
+are stored in chunks (``store/blobs``). :class:`ColumnReader` holds one read-only connection in one read
 transaction for as long as the index is open (WAL: a reindex in another process may swap in and
 purge a newer generation meanwhile, this one stays readable). :class:`BlobColumn` answers the
 indexing the scorer does — a slice (one term's postings) or an index array within one — and
@@ -12,6 +13,7 @@ follows swaps, reads its arrays whole (``IndexConfig.read_on_demand`` off).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 import threading
@@ -19,13 +21,17 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 import numpy as np
 import numpy.typing as npt
+
+from ..config import IndexConfig
+from .blobs import CHUNKED, base_name, chunk_whole_arrays
 
 log = logging.getLogger(__name__)
 
 #: The arrays read on demand (name → stored dtype): postings and their contributions.
-ON_DEMAND = {"rows": "<i4", "tfs8": "|u1", "approx_f16": "<f2", "approx_f32": "<f4"}
+ON_DEMAND = CHUNKED
 #: Slices kept per column: a question reads a term's postings a few times (sum, exact scores).
 _KEPT = 16
 
@@ -43,28 +49,40 @@ class ColumnReader:
 
     def columns(self, gen: int) -> dict[str, BlobColumn]:
         """``gen``'s on-demand arrays as this transaction sees them (empty when it does not)."""
-        marks = ",".join("?" * len(ON_DEMAND))
         with self._lock:
             rows = self._conn.execute(
-                f"SELECT rowid, name, length(data) FROM index_arrays"
-                f" WHERE gen = ? AND name IN ({marks})",
-                (gen, *ON_DEMAND),
+                "SELECT rowid, name, length(data) FROM index_arrays WHERE gen = ?", (gen,)
             ).fetchall()
-        out = {}
+        chunks: dict[str, list[tuple[int, int, int]]] = {}
         for rowid, name, size in rows:
-            dtype = np.dtype(ON_DEMAND[str(name)])
-            out[str(name)] = BlobColumn(self, int(rowid), dtype, int(size) // dtype.itemsize)
+            base, at = base_name(str(name))
+            if base in ON_DEMAND:
+                chunks.setdefault(base, []).append((at, int(rowid), int(size or 0)))
+        out = {}
+        for name, parts in chunks.items():
+            spans, start = [], 0
+            for _, rowid, size in sorted(parts):
+                spans.append((start, start + size, rowid))
+                start += size
+            dtype = np.dtype(ON_DEMAND[name])
+            out[name] = BlobColumn(self, tuple(spans), dtype, start // dtype.itemsize)
         return out
 
-    def read(self, rowid: int, start: int, stop: int) -> bytes:
-        """Bytes ``start`` to ``stop`` of one blob."""
+    def read(self, chunks: tuple[tuple[int, int, int], ...], start: int, stop: int) -> bytes:
+        """Bytes ``start`` to ``stop`` of an array stored as ``chunks`` ((first byte, end
+        byte, rowid) each, in order)."""
+        parts = []
         with self._lock:
-            blob = self._blobs.get(rowid)
-            if blob is None:
-                blob = self._conn.blobopen("index_arrays", "data", rowid, readonly=True)
-                self._blobs[rowid] = blob
-            blob.seek(start)
-            return blob.read(stop - start)
+            for lo, hi, rowid in chunks:
+                if hi <= start or lo >= stop:
+                    continue
+                blob = self._blobs.get(rowid)
+                if blob is None:
+                    blob = self._conn.blobopen("index_arrays", "data", rowid, readonly=True)
+                    self._blobs[rowid] = blob
+                blob.seek(max(start, lo) - lo)
+                parts.append(blob.read(min(stop, hi) - max(start, lo)))
+        return parts[0] if len(parts) == 1 else b"".join(parts)
 
     def close(self) -> None:
         """End the transaction and close the connection."""
@@ -75,11 +93,22 @@ class ColumnReader:
             self._conn.close()
 
 
-def open_reader(path: Path) -> ColumnReader | None:
-    """A reader of ``path``'s columns, or None where it cannot open (the arrays are then read
-    whole, as before)."""
+async def on_demand(
+    config: IndexConfig, write: aiosqlite.Connection | None, gen: int
+) -> ColumnReader | None:
+    """A reader of the database's columns when ``config.read_on_demand`` asks for one, or None
+    (also where it cannot open: the arrays are then read whole, as before). Arrays an earlier version stored whole are stored in chunks first, once
+    (with ``write``; read-only, they are read on demand all the same, walking them whole)."""
+    if not config.read_on_demand:
+        return None
+    if write is not None:
+        try:
+            if names := await chunk_whole_arrays(write, gen):
+                log.info("generation %d: %s now stored in chunks", gen, ", ".join(names))
+        except (sqlite3.Error, aiosqlite.Error) as exc:  # busy (a reindex), read-only after all
+            log.info("arrays of generation %d left whole: %s", gen, exc)
     try:
-        return ColumnReader(path)
+        return await asyncio.to_thread(ColumnReader, config.db_path)
     except sqlite3.Error as exc:
         log.debug("arrays read whole: %s", exc)
         return None
@@ -90,8 +119,14 @@ class BlobColumn:
 
     ndim = 1
 
-    def __init__(self, reader: ColumnReader, rowid: int, dtype: np.dtype[Any], n: int) -> None:
-        self._reader, self._rowid, self.dtype, self._n = reader, rowid, dtype, n
+    def __init__(
+        self,
+        reader: ColumnReader,
+        chunks: tuple[tuple[int, int, int], ...],
+        dtype: np.dtype[Any],
+        n: int,
+    ) -> None:
+        self._reader, self._chunks, self.dtype, self._n = reader, chunks, dtype, n
         self.shape = (n,)
         self._kept: OrderedDict[tuple[int, int], npt.NDArray[Any]] = OrderedDict()
         self._lock = threading.Lock()
@@ -108,7 +143,7 @@ class BlobColumn:
                 self._kept.move_to_end((start, stop))
                 return found
         size = self.dtype.itemsize
-        data = self._reader.read(self._rowid, start * size, stop * size)
+        data = self._reader.read(self._chunks, start * size, stop * size)
         array = np.frombuffer(data, dtype=self.dtype)
         with self._lock:
             self._kept[(start, stop)] = array

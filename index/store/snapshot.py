@@ -135,7 +135,7 @@ class Snapshot:
             engine = blobs.get("engine_words")
             known = json.loads(bytes(engine).decode("utf-8")) if engine else None
             tokenizer = Tokenizer(words, engine_words=known)
-        tokenizer.start()  # in a thread: reading the rest of the generation goes on
+        tokenizer.initialize()
         # Stored contributions were computed with these postings and parameters at build time.
         bm25 = BM25(postings, options.params, _contributions(blobs), _bounds(blobs))
         return await cls.load_metadata(

@@ -122,18 +122,6 @@ class Tokenizer:
             (_jieba_version(), NORMALIZER_VERSION, *present, "|", *sorted(self.stopwords))
         )
 
-    def start(self) -> None:
-        """Start :meth:`initialize` in a thread (rjieba loads its dictionary without holding
-        the GIL); the first cut waits for it, and one that failed is tried again by that cut."""
-        if not self._ready:
-            threading.Thread(target=self._start, name="tokenizer", daemon=True).start()
-
-    def _start(self) -> None:
-        try:
-            self.initialize()
-        except Exception:  # raised again to the first cut, which initializes itself
-            log.debug("tokenizer start failed; the first cut tries again", exc_info=True)
-
     def initialize(self) -> None:
         """Load the dictionary and the user words (do it at start-up).
 

@@ -107,13 +107,13 @@ class SearchIndex:
     async def shutdown(self) -> None:
         """Stop a background embedding and close the database connections."""
         await self._semantic.cancel()
+        if self._columns is not None:  # first: its read transaction would keep the WAL
+            self._columns.close()
+            self._columns = None
         for conn in (self._read, self._write):
             if conn is not None:
                 await conn.close()
         self._read = self._write = None
-        if self._columns is not None:
-            self._columns.close()
-            self._columns = None
 
     async def _install(self, snapshot: Snapshot, progress: Progress | None = None) -> None:
         """Make ``snapshot`` the one queries use, with its look-up structures, in one step."""

@@ -105,6 +105,7 @@ async def on_demand(
         try:
             if names := await chunk_whole_arrays(write, gen):
                 log.info("generation %d: %s now stored in chunks", gen, ", ".join(names))
+                await write.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # not read through the WAL
         except (sqlite3.Error, aiosqlite.Error) as exc:  # busy (a reindex), read-only after all
             log.info("arrays of generation %d left whole: %s", gen, exc)
     try:

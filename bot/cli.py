@@ -61,7 +61,7 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             question, k=args.k, speech=speech, offset=args.offset, everywhere=args.everywhere
         )
         marks = marker(question, index.snapshot.tokenizer)
-        note = terminal.dense_note(index.dense_status())
+        note = terminal.dense_note(index.dense_status(), _english(args, settings))
     finally:
         await index.shutdown()
     if note:

@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_index_commands(sub)
+    _add_embed_command(sub)
     _add_service_commands(sub)
     return parser
 
@@ -91,6 +92,17 @@ def _add_index_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     )
     reindex.set_defaults(command_name="cmd_reindex")
 
+
+def _add_language(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--lang",
+        choices=["zh", "en"],
+        help="language of the labels around the speeches' text (default: SPEECHBOT_LANGUAGE or zh)",
+    )
+
+
+def _add_embed_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """embed: the semantic part's vectors, filled in the foreground."""
     embed = sub.add_parser(
         "embed",
         help="embed the sentences that lack vectors (the semantic part), resumably",
@@ -100,14 +112,6 @@ def _add_index_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         "few sentences are missing.",
     )
     embed.set_defaults(command_name="cmd_embed")
-
-
-def _add_language(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--lang",
-        choices=["zh", "en"],
-        help="language of the labels around the speeches' text (default: SPEECHBOT_LANGUAGE or zh)",
-    )
 
 
 def _add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

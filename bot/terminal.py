@@ -177,17 +177,19 @@ def render_report(report: BuildReport) -> str:
     return "\n".join(lines)
 
 
-def dense_note(status: DenseStatus) -> str:
+def dense_note(status: DenseStatus, english: bool = False) -> str:
     """One line for stderr when the answer's semantic part is partial or missing because its
     vectors are not all embedded yet (``ask`` does not embed a large set itself); else ""."""
     if not status.deferred:
         return ""
     share = status.rows_embedded / status.rows if status.rows else 0.0
-    using = "BM25 alone answered" if not status.rows_embedded else "the vectors so far answered"
-    return (
-        f"note: the semantic part has vectors for {status.rows_embedded:,} of {status.rows:,} "
-        f"paragraphs ({share:.0%}); {using}. 'speechbot embed' fills them (resumable), as "
-        f"does the running bot in the background."
+    using = texts.CLI_VECTORS_SO_FAR if status.rows_embedded else texts.CLI_BM25_ALONE
+    return texts.CLI_VECTORS_MISSING(
+        english,
+        done=f"{status.rows_embedded:,}",
+        rows=f"{status.rows:,}",
+        share=f"{share:.0%}",
+        using=using(english),
     )
 
 

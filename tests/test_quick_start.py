@@ -260,11 +260,14 @@ def test_ask_answers_at_once_and_says_on_stderr_how_vectors_get_filled(
     monkeypatch.setenv("SPEECHBOT_CORPUS", str(corpus_dir))
     monkeypatch.setenv("SPEECHBOT_DENSE", "on")
     monkeypatch.setenv("SPEECHBOT_EMBED_NOW", "0")  # any missing vector is "too many" here
-    assert main(["ask", ASKED[0], "--color", "never"]) == 0
+    assert main(["ask", ASKED[0], "--color", "never", "--lang", "en"]) == 0
     out, err = capsys.readouterr()
     assert "[1]" in out
     notes = [line for line in err.splitlines() if "speechbot embed" in line]
     assert len(notes) == 1 and "vectors for 0 of" in notes[0] and "BM25 alone" in notes[0]
+    assert main(["ask", ASKED[0], "--color", "never", "--lang", "zh"]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if "speechbot embed" in line]
+    assert len(notes) == 1 and "0 / " in notes[0] and "仅用 BM25" in notes[0]
     monkeypatch.setenv("SPEECHBOT_DENSE", "off")
     assert main(["ask", ASKED[0], "--color", "never"]) == 0
     assert "speechbot embed" not in capsys.readouterr().err

@@ -104,7 +104,12 @@ async def on_demand(
     if write is not None:
         try:
             if names := await chunk_whole_arrays(write, gen):
-                log.info("generation %d: %s now stored in chunks", gen, ", ".join(names))
+                log.warning(  # the one slow start: say why
+                    "index generation %d: %s stored in chunks, once (an earlier version stored "
+                    "them whole); later commands read only their question's postings",
+                    gen,
+                    ", ".join(names),
+                )
                 await write.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # not read through the WAL
         except (sqlite3.Error, aiosqlite.Error) as exc:  # busy (a reindex), read-only after all
             log.info("arrays of generation %d left whole: %s", gen, exc)

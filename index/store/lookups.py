@@ -2,9 +2,10 @@
 its section spans and its speech finder's tables, so that loading a generation reads them
 instead of computing them (~1.5 s at a million paragraphs).
 
-They are a function of the generation's rows alone: written with the generation by the process
-that swaps it in, deleted with it (``purge_invisible``), and computed (then stored) on load
-where a generation lacks them — a database written before they were stored, say.
+They are a function of the generation's rows alone: written by the process that swaps the
+generation in, right after the swap (``SearchIndex._install``), deleted with it
+(``purge_invisible``), and computed (then stored) on load where a generation lacks them — a
+database written before they were stored, or a crash between the swap and the write.
 """
 
 from __future__ import annotations

@@ -28,11 +28,14 @@ Command = Callable[[argparse.Namespace, "Settings"], Coroutine[Any, Any, int]]
 
 
 async def _open_index(settings: Settings, *, show_progress: bool = True) -> SearchIndex:
+    import dataclasses
+
     from index import SearchIndex
 
     from . import terminal
 
-    index = SearchIndex(settings.index_config)
+    # One answer, then exit: read only the postings a question needs (the bot reads them all).
+    index = SearchIndex(dataclasses.replace(settings.index_config, read_on_demand=True))
     with terminal.ProgressBar(enabled=show_progress) as bar:
         await index.initialize(progress=bar.update, refresh=True)
     return index
@@ -58,8 +61,11 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             question, k=args.k, speech=speech, offset=args.offset, everywhere=args.everywhere
         )
         marks = marker(question, index.snapshot.tokenizer)
+        note = terminal.dense_note(index.dense_status(), _english(args, settings))
     finally:
         await index.shutdown()
+    if note:
+        print(note, file=sys.stderr)
     if args.json:
         print(json.dumps(terminal.json_hits(result), ensure_ascii=False, indent=2))
     else:
@@ -124,6 +130,25 @@ async def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def cmd_embed(args: argparse.Namespace, settings: Settings) -> int:
+    """``speechbot embed``."""
+    from index import SearchIndex
+
+    from . import terminal
+
+    if not settings.dense:
+        raise UsageError("the semantic part is off (SPEECHBOT_DENSE=off): nothing to embed")
+    index = SearchIndex(settings.index_config)  # opening embeds only a few sentences
+    try:
+        with terminal.ProgressBar(enabled=True) as bar:
+            await index.initialize(progress=bar.update, refresh=True)
+            done, total = await index.embed(progress=bar.update)
+    finally:
+        await index.shutdown()
+    print(f"embedded {done:,} sentences; all {total:,} sentences of the index have vectors")
+    return 0
+
+
 async def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """``speechbot check``."""
     from .check import run_checks, settings_from_env
@@ -164,6 +189,7 @@ COMMANDS: dict[str, Command] = {
     "cmd_ask": cmd_ask,
     "cmd_outline": cmd_outline,
     "cmd_reindex": cmd_reindex,
+    "cmd_embed": cmd_embed,
     "cmd_check": cmd_check,
     "cmd_run": cmd_run,
 }

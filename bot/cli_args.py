@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_index_commands(sub)
+    _add_embed_command(sub)
     _add_service_commands(sub)
     return parser
 
@@ -98,6 +99,19 @@ def _add_language(command: argparse.ArgumentParser) -> None:
         choices=["zh", "en"],
         help="language of the labels around the speeches' text (default: SPEECHBOT_LANGUAGE or zh)",
     )
+
+
+def _add_embed_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """embed: the semantic part's vectors, filled in the foreground."""
+    embed = sub.add_parser(
+        "embed",
+        help="embed the sentences that lack vectors (the semantic part), resumably",
+        description="Embed every sentence of the live index that has no vector yet, with a "
+        "progress bar, committing as it goes: an interrupted run resumes where it stopped. "
+        "The bot does the same in the background; 'ask' embeds in the foreground only when "
+        "few sentences are missing.",
+    )
+    embed.set_defaults(command_name="cmd_embed")
 
 
 def _add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

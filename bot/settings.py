@@ -46,6 +46,9 @@ class Settings:
     api_timeout: int = 20  # seconds to wait for the Bot API to read a request and answer it
     dense: bool = True  # the semantic part (SPEECHBOT_DENSE=off: BM25 alone)
     embed_threads: int = 1  # the embedding model's threads (SPEECHBOT_EMBED_THREADS)
+    embed_now: int = (
+        5_000  # most missing vectors `ask` embeds before answering (SPEECHBOT_EMBED_NOW)
+    )
     synonyms: Path | None = SYNONYMS_FILE  # SPEECHBOT_SYNONYMS: another list, or off
     keep_questions_days: int = 30  # days question text stays in the database; 0: not stored
     english: bool = False  # SPEECHBOT_LANGUAGE=en: the command line's labels in English
@@ -87,6 +90,7 @@ class Settings:
             ),
             dense=_switch("SPEECHBOT_DENSE", get("SPEECHBOT_DENSE"), defaults.dense),
             synonyms=_synonyms(get("SPEECHBOT_SYNONYMS")),
+            embed_now=_int("SPEECHBOT_EMBED_NOW", get("SPEECHBOT_EMBED_NOW"), defaults.embed_now),
             keep_questions_days=_days(
                 "SPEECHBOT_KEEP_QUESTIONS_DAYS",
                 get("SPEECHBOT_KEEP_QUESTIONS_DAYS"),
@@ -118,6 +122,7 @@ class Settings:
             options=options,
             dense=self.dense,
             embed_threads=self.embed_threads,
+            embed_now=self.embed_now,
             synonyms=self.synonyms,
         )
 

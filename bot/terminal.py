@@ -12,6 +12,7 @@ from tqdm import tqdm
 from index import (
     BuildReport,
     Cut,
+    DenseStatus,
     Outline,
     OutlineNode,
     SearchResult,
@@ -174,6 +175,22 @@ def render_report(report: BuildReport) -> str:
         f"  seconds:      {report.seconds:.2f}",
     ]
     return "\n".join(lines)
+
+
+def dense_note(status: DenseStatus, english: bool = False) -> str:
+    """One line for stderr when the answer's semantic part is partial or missing because its
+    vectors are not all embedded yet (``ask`` does not embed a large set itself); else ""."""
+    if not status.deferred:
+        return ""
+    share = status.rows_embedded / status.rows if status.rows else 0.0
+    using = texts.CLI_VECTORS_SO_FAR if status.rows_embedded else texts.CLI_BM25_ALONE
+    return texts.CLI_VECTORS_MISSING(
+        english,
+        done=f"{status.rows_embedded:,}",
+        rows=f"{status.rows:,}",
+        share=f"{share:.0%}",
+        using=using(english),
+    )
 
 
 class ProgressBar:

@@ -9,11 +9,6 @@ import zlib
 from collections.abc import Iterator
 from typing import Any
 
-import docx
-from docx.table import Table
-from docx.text.paragraph import Paragraph
-from lxml import etree
-
 from ._errors import CorpusFileError
 
 # A .docx is a zip: a small file may claim little and inflate to gigabytes ("zip bomb"), or claim
@@ -39,6 +34,8 @@ def docx_lines(data: bytes) -> list[str]:
         package = _bounded_package(data)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, ValueError) as exc:
         raise CorpusFileError(f"not a valid .docx file ({_why(exc)})") from exc
+    import docx  # python-docx and lxml load on first need: a question never reads a .docx
+
     try:
         document = docx.Document(io.BytesIO(package))
         return [line for block in document.iter_inner_content() for line in _lines(block)]
@@ -118,6 +115,8 @@ def _inflate_chunks(compressed: memoryview, budget: int) -> list[bytes]:
 def _check_shape(blob: bytes, name: str, elements: int) -> int:
     """How many elements the XML has; refused when more than ``elements`` or nested deeper
     than MAX_DEPTH (read as a stream: no entities resolved, nothing fetched)."""
+    from lxml import etree
+
     depth, count = 0, 0
     events = etree.iterparse(
         io.BytesIO(blob),
@@ -149,6 +148,9 @@ def _check_shape(blob: bytes, name: str, elements: int) -> int:
 
 
 def _lines(block: Any) -> Iterator[str]:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
     if isinstance(block, Paragraph):
         # A soft line break inside a paragraph is still one paragraph of speech.
         yield block.text.replace("\n", "").replace("\r", "")

@@ -38,5 +38,11 @@ class IndexConfig:
     # Embed missing vectors in a background task while BM25 answers (the bot), or before the
     # first answer (the CLI).
     embed_in_background: bool = False
+    # Read the postings of the terms a question asks for, not every array at load (a process
+    # that answers once: the CLI; store/columns). Off: read whole (the bot, which follows swaps).
+    read_on_demand: bool = False
+    # Most missing sentence vectors a foreground attach (the CLI) embeds before answering; more
+    # are left to the bot's background fill or ``speechbot embed`` (``semantic``).
+    embed_now: int = 5_000
     # Everyday words → the official terms they expand to (``query/expand``); None: no synonyms.
     synonyms: Path | None = SYNONYMS_FILE

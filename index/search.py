@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import aiosqlite
@@ -54,7 +55,7 @@ class Live:
 
     snapshot: Snapshot
     vocab: Vocabulary
-    sections: dict[int, list[SectionSpan]]
+    sections: Mapping[int, list[SectionSpan]]
     finder: SpeechFinder  # what identifies each speech, indexed once per generation
     row_starts: tuple[tuple[int, int], ...] = ()  # (first row, speech number), by first row
     dense: DenseIndex | None = None  # the semantic part's vectors, when it is on

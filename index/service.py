@@ -10,27 +10,19 @@ from pathlib import Path
 
 import aiosqlite
 
-from .build.locked import build_locked
 from .config import IndexConfig
 from .errors import BuildError, DatabaseDamaged, IndexUnavailable, ReindexBusy
-from .query.expand import Rules, Vocabulary, load_synonyms
+from .query.expand import Rules, load_synonyms
 from .rank.dense import DenseIndex, Embedder
 from .search import Live, search
 from .semantic import DenseStatus, Loader, Semantic
-from .speeches import match_reference, speech_finder
+from .speeches import generation_lookups, match_reference
+from .store import queries
+from .store.columns import ColumnReader, on_demand
 from .store.damage import guarded
 from .store.fingerprint import ChangeCheck
 from .store.live import DataVersion, corpus_changed, index_info, newer_generation
 from .store.opening import open_database
-from .store.queries import (
-    fetch_context,
-    fetch_paragraphs,
-    fetch_section_paragraphs,
-    meta_value,
-    outline_of,
-    section_spans,
-    section_title,
-)
 from .store.snapshot import Snapshot
 from .types import (
     BuildReport,
@@ -58,9 +50,9 @@ class SearchIndex:
     ) -> None:
         """``embedder`` or ``embedder_loader`` replace the bundled model (tests, other models)."""
         self.config = config
-        self._semantic = Semantic(
-            config.dense, config.embed_threads, config.db_path, embedder, embedder_loader
-        )
+        c = config
+        self._semantic = Semantic(c.dense, c.embed_threads, c.db_path, embedder, embedder_loader,
+                                  c.embed_now)  # fmt: skip
         self._read: aiosqlite.Connection | None = None
         self._write: aiosqlite.Connection | None = None
         self._snapshot: Snapshot | None = None
@@ -69,6 +61,7 @@ class SearchIndex:
         self._build_lock = asyncio.Lock()
         self._follow_lock = asyncio.Lock()
         self._data_version = DataVersion()
+        self._columns: ColumnReader | None = None  # read_on_demand: the live arrays' reader
         self._changes = ChangeCheck()  # hashes only the files that changed since the build
         self.read_only = False  # the database cannot be written: answers only, no reindex
         self.damaged: str | None = None  # why the file is damaged: answers from memory only
@@ -91,10 +84,12 @@ class SearchIndex:
     async def _load(self, progress: Progress | None, refresh: bool) -> None:
         path = self.config.db_path
         with self._guarded():
-            active = await meta_value(self._db(), "active_generation")
+            active = await queries.meta_value(self._db(), "active_generation")
         if active is not None:
+            self._columns = await on_demand(self.config, self._write, int(active))
             with self._guarded(loading=True):
-                await self._install(await Snapshot.load(self._db(), int(active)), progress)
+                snap = await Snapshot.load(self._db(), int(active), None, self._columns)
+                await self._install(snap, progress)
             log.info("index generation %s loaded from %s", active, path)
             if refresh and await self.is_stale():
                 log.warning(
@@ -112,6 +107,9 @@ class SearchIndex:
     async def shutdown(self) -> None:
         """Stop a background embedding and close the database connections."""
         await self._semantic.cancel()
+        if self._columns is not None:  # first: its read transaction would keep the WAL
+            self._columns.close()
+            self._columns = None
         for conn in (self._read, self._write):
             if conn is not None:
                 await conn.close()
@@ -119,12 +117,7 @@ class SearchIndex:
 
     async def _install(self, snapshot: Snapshot, progress: Progress | None = None) -> None:
         """Make ``snapshot`` the one queries use, with its look-up structures, in one step."""
-        vocab = await asyncio.to_thread(
-            Vocabulary, snapshot.bm25, self._synonyms, snapshot.tokenizer
-        )
-        sections = await section_spans(self._db(), snapshot)
-        finder = await speech_finder(self._db(), snapshot)
-        starts = tuple(sorted((lo, n) for n, (lo, _) in snapshot.speech_rows.items()))
+        parts = await generation_lookups(self._db(), self._write, snapshot, self._synonyms)
         dense = await self._semantic.attach(
             self._db(),
             self._write is not None,
@@ -133,7 +126,7 @@ class SearchIndex:
             progress,
             self.config.embed_in_background,
         )
-        self._live = Live(snapshot, vocab, sections, finder, starts, dense)
+        self._live = Live(snapshot, *parts, dense)
         self._snapshot = snapshot
 
     async def follow(self) -> None:
@@ -170,6 +163,11 @@ class SearchIndex:
         """Whether the semantic part is on, filling in, or off and why."""
         rows = self._snapshot.bm25.n_docs if self._snapshot is not None else 0
         return self._semantic.status(rows)
+
+    async def embed(self, progress: Progress | None = None) -> tuple[int, int]:
+        """Embed what the live generation lacks (``speechbot embed``): (embedded now, all)."""
+        snap = self._live_view().snapshot
+        return await self._semantic.fill_all(self._db(), snap, self._vectors_ready, progress)
 
     def _live_view(self) -> Live:
         if self._live is None:
@@ -230,22 +228,22 @@ class SearchIndex:
         if (info := self.snapshot.speeches.get(number)) is None:
             return None
         with self._guarded():
-            return await outline_of(self._db(), self.snapshot.generation, info)
+            return await queries.outline_of(self._db(), self.snapshot.generation, info)
 
     async def paragraph(self, paragraph_id: int) -> ParagraphView | None:
         """One paragraph by id."""
         with self._guarded():
-            return (await fetch_paragraphs(self._db(), [paragraph_id])).get(paragraph_id)
+            return (await queries.fetch_paragraphs(self._db(), [paragraph_id])).get(paragraph_id)
 
     async def context(self, paragraph_id: int, radius: int = 1) -> list[ParagraphView]:
         """A paragraph with up to ``radius`` paragraphs before and after it."""
         with self._guarded():
-            return await fetch_context(self._db(), paragraph_id, radius)
+            return await queries.fetch_context(self._db(), paragraph_id, radius)
 
     async def section_paragraphs(self, section_id: int) -> list[ParagraphView]:
         """The paragraphs of a section and its sub-sections, in order."""
         with self._guarded():
-            return await fetch_section_paragraphs(self._db(), section_id)
+            return await queries.fetch_section_paragraphs(self._db(), section_id)
 
     async def is_stale(self, corpus_dir: Path | None = None) -> bool:
         """Whether the corpus folder changed since the live index was built from it."""
@@ -255,7 +253,7 @@ class SearchIndex:
     async def section_title(self, section_id: int) -> str | None:
         """A section's title."""
         with self._guarded():
-            found = await section_title(self._db(), section_id)
+            found = await queries.section_title(self._db(), section_id)
         return None if found is None else found[1]
 
     async def info(self) -> IndexInfo:
@@ -280,6 +278,8 @@ class SearchIndex:
                 raise BuildError(f"the database {path} is read-only; the previous index stays live")
             if self._write is None:
                 raise IndexUnavailable("the index is not open")
+            from .build.locked import build_locked  # the build loads only when it runs
+
             report, snapshot = await build_locked(
                 self._write,
                 path,

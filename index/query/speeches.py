@@ -11,12 +11,12 @@ never walked). Word lists: ``data/speech_words.txt``.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..text.normalize import normalize
 from ..text.numbers import chinese_number, parse_number
+from .speech_tables import COMMON, SpeechKey, Tables, build_tables
 from .speech_text import (
     NUMBER,
     ORDINAL,
@@ -30,8 +30,8 @@ from .speech_text import (
 )
 from .wordlists import word_lists
 
-#: A bigram or year shared by more speeches than this tells none apart: it is not walked.
-COMMON = 64
+__all__ = ["COMMON", "SpeechFinder", "SpeechKey", "SpeechMatch"]
+
 YEAR_IN_TITLE = 4.0  # a year the title names
 NUMBER_IN_TITLE = 2.0  # another number the title has ("第124次")
 BY_NUMBER = 10.0  # "第三篇": the number in the list of speeches
@@ -42,16 +42,6 @@ MIN_SCORE = 2.0  # below this a speech is not named at all
 CANDIDATE_MIN = 1.0  # below this a speech is not even a candidate of a vague reference
 MARGIN = 2.0  # the best speech must lead the next by this much to be taken as named
 MAX_CANDIDATES = 6
-
-
-@dataclass(frozen=True, slots=True)
-class SpeechKey:
-    """What identifies one speech (input to :class:`SpeechFinder`)."""
-
-    number: int
-    title: str
-    year: int | None
-    opening: str = ""  # the opening paragraphs and top-level headings
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,43 +72,21 @@ def _words() -> _Words:
 class SpeechFinder:
     """The look-up structures of one generation's speeches; immutable once built."""
 
-    def __init__(self, keys: Iterable[SpeechKey]) -> None:
+    def __init__(self, keys: Iterable[SpeechKey] = (), tables: Tables | None = None) -> None:
+        """Index ``keys``, or take ``tables`` already built (read back from a generation)."""
+        t = tables if tables is not None else build_tables(keys)
+        self.tables = t
         self.words = _words()
-        self._titles: dict[int, frozenset[str]] = {}
-        self._title_index: dict[str, list[int]] = defaultdict(list)
-        self._described: dict[int, Counter[str]] = {}
-        self._desc_index: dict[str, list[int]] = defaultdict(list)
-        self._year_title: dict[int, list[int]] = defaultdict(list)
-        self._year_about: dict[int, list[int]] = defaultdict(list)
-        self._title_years: dict[int, frozenset[int]] = {}
-        self._number_index: dict[str, list[int]] = defaultdict(list)
-        numbers = []
-        for key in keys:
-            numbers.append(key.number)
-            self._add(key)
-        self.numbers: tuple[int, ...] = tuple(sorted(numbers))
-        self._n = max(1, len(numbers))
-
-    def _add(self, key: SpeechKey) -> None:
-        title = normalize(key.title)
-        grams = frozenset(g for g in bigrams(YEAR.sub("|", title)) if PLAIN.fullmatch(g))
-        self._titles[key.number] = grams
-        for g in grams:
-            self._title_index[g].append(key.number)
-        in_title = {int(y) for y in YEAR.findall(title)}
-        self._title_years[key.number] = frozenset(in_title)
-        for year in in_title:
-            self._year_title[year].append(key.number)
-        for digits in set(NUMBER.findall(YEAR.sub("|", title))):
-            self._number_index[digits].append(key.number)
-        opening = normalize(key.opening)
-        about = {int(y) for y in YEAR.findall(opening)} | ({key.year} if key.year else set())
-        for year in about - in_title:
-            self._year_about[year].append(key.number)
-        counts = Counter(g for g in bigrams(opening) if PLAIN.fullmatch(g))
-        self._described[key.number] = counts
-        for g in counts:
-            self._desc_index[g].append(key.number)
+        self._titles = t.titles
+        self._title_index = t.title_index
+        self._described = t.described
+        self._desc_index = t.desc_index
+        self._year_title = t.year_title
+        self._year_about = t.year_about
+        self._title_years = t.title_years
+        self._number_index = t.number_index
+        self.numbers: tuple[int, ...] = tuple(sorted(t.numbers))
+        self._n = max(1, len(t.numbers))
 
     # -- per question --------------------------------------------------------------------------
 

@@ -278,7 +278,8 @@ class BM25:
             if term is None:
                 continue
             rows = self.postings.rows[self._slice(term)]
-            pos = int(np.searchsorted(rows, row))
+            # A Python int would cast every row of the term to int64 first (~3 ms at 1M).
+            pos = int(np.searchsorted(rows, rows.dtype.type(row)))
             if pos < len(rows) and rows[pos] == row:
                 found.append(token)
         return found

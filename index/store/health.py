@@ -12,6 +12,7 @@ from .counts import COUNTS, shortfall
 from .damage import is_damage
 from .fingerprint import STATS_NAME, Scan, parse_stats, scan
 from .identity import identify_file
+from .lookups import lookups_problem
 from .schema import SCHEMA_VERSION
 
 
@@ -88,6 +89,7 @@ def _live_generation(conn: sqlite3.Connection, path: Path, pragma: str) -> Datab
         name: int(conn.execute(sql, {"gen": gen}).fetchone()[0]) for name, sql in COUNTS.items()
     }
     missing = shortfall(gen, counted, json.loads(row[1] or "{}"))
+    missing = missing or lookups_problem(conn, gen, counted["speeches"])
     if missing is not None:
         return DatabaseHealth(f"{missing}: run 'speechbot reindex'", version, gen)
     has_vectors = conn.execute(

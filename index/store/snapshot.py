@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import aiosqlite
 import numpy as np
@@ -18,6 +19,8 @@ from ..rank.prune import KTHS, TermBounds
 from ..text.tokenize import Tokenizer
 from ..types import SpeechInfo
 from .blobs import load_blobs, write_blobs
+from .columns import BlobColumn, ColumnReader
+from .lookups import LOOKUPS
 from .schema import VISIBLE
 
 # How each array is stored: name → numpy dtype (little-endian, raw bytes).
@@ -94,9 +97,14 @@ class Snapshot:
 
     @classmethod
     async def load(
-        cls, db: aiosqlite.Connection, gen: int, tokenizer: Tokenizer | None = None
+        cls,
+        db: aiosqlite.Connection,
+        gen: int,
+        tokenizer: Tokenizer | None = None,
+        reader: ColumnReader | None = None,
     ) -> Snapshot:
-        """Load a built generation from the database (no tokenising)."""
+        """Load a built generation from the database (no tokenising); with ``reader``, the
+        postings and their contributions are read on demand (``store/columns``)."""
         row = await (
             await db.execute(
                 "SELECT user_words, params, fingerprint, corpus_dir FROM generations WHERE id = ?",
@@ -116,7 +124,9 @@ class Snapshot:
             ),
             heading_weight=int(params["heading_weight"]),
         )
-        blobs = await load_blobs(db, gen)
+        lazy = await asyncio.to_thread(reader.columns, gen) if reader is not None else {}
+        blobs: dict[str, Any] = await load_blobs(db, gen, skip={*lazy, *LOOKUPS})
+        blobs.update(lazy)
         arrays = _arrays(blobs, gen)
         text = bytes(blobs.pop("terms", b"")).decode("utf-8")
         terms = tuple(text.split("\n")) if text else ()
@@ -188,12 +198,10 @@ _CONTRIBUTIONS = {"approx_f16": "<f2", "approx_f32": "<f4", "zero_weight": "|b1"
 
 
 def _contributions(
-    blobs: dict[str, bytes],
+    blobs: dict[str, Any],
 ) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_]] | None:
     found = {
-        name: np.frombuffer(blobs[name], dtype=dtype)
-        for name, dtype in _CONTRIBUTIONS.items()
-        if name in blobs
+        name: _array(blobs[name], dtype) for name, dtype in _CONTRIBUTIONS.items() if name in blobs
     }
     approx = found.get("approx_f16", found.get("approx_f32"))
     zero = found.get("zero_weight")
@@ -210,11 +218,16 @@ def _bounds(blobs: dict[str, bytes]) -> TermBounds | None:
     return TermBounds(top, kth.reshape(len(top), len(KTHS))) if ok else None
 
 
-def _arrays(blobs: dict[str, bytes], gen: int) -> dict[str, npt.NDArray[Any]]:
-    # np.frombuffer shares the fetched bytes: no copy of the (gigabyte-sized) arrays.
-    found = {
-        name: np.frombuffer(blobs[name], dtype=t) for name, t in _ARRAYS.items() if name in blobs
-    }
+def _array(data: Any, dtype: str) -> npt.NDArray[Any]:
+    """A stored array: fetched bytes shared by ``np.frombuffer`` (no copy of the gigabyte-sized
+    arrays), or a column read on demand, which answers the scorer's slices (store/columns)."""
+    if isinstance(data, BlobColumn):
+        return cast(npt.NDArray[Any], data)
+    return np.frombuffer(data, dtype=dtype)
+
+
+def _arrays(blobs: dict[str, Any], gen: int) -> dict[str, npt.NDArray[Any]]:
+    found = {name: _array(blobs[name], t) for name, t in _ARRAYS.items() if name in blobs}
     if "tfs8" not in found and "tfs" in blobs:
         found["tfs"] = np.frombuffer(blobs["tfs"], dtype=_LEGACY_TFS)
     missing = [n for n in _REQUIRED if n not in found]

@@ -42,3 +42,11 @@ CLI_MORE = Text(
 )
 CLI_NO_SPEECHES = Text("（索引中没有讲话）", "(no speeches in the index)")
 CLI_PARAGRAPHS = Text("（{n} 段）", "({n} paragraphs)")
+CLI_VECTORS_MISSING = Text(
+    "注意：语义检索只有 {done} / {rows} 段的向量（{share}），{using}。"
+    "'speechbot embed' 会补齐（可中断续做），运行中的机器人也会在后台补齐。",
+    "note: the semantic part has vectors for {done} of {rows} paragraphs ({share}); {using}. "
+    "'speechbot embed' fills them (resumable), as does the running bot in the background.",
+)
+CLI_BM25_ALONE = Text("本次仅用 BM25 回答", "BM25 alone answered")
+CLI_VECTORS_SO_FAR = Text("本次用已有向量回答", "the vectors so far answered")

@@ -61,7 +61,8 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             question, k=args.k, speech=speech, offset=args.offset, everywhere=args.everywhere
         )
         marks = marker(question, index.snapshot.tokenizer)
-        note = terminal.dense_note(index.dense_status(), _english(args, settings))
+        english = _english(args, settings)
+        note = terminal.dense_note(index.dense_status(), english)
     finally:
         await index.shutdown()
     if note:
@@ -70,7 +71,6 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(terminal.json_hits(result), ensure_ascii=False, indent=2))
     else:
         color = terminal.use_color(args.color)
-        english = _english(args, settings)
         print(terminal.render_result(result, color=color, marks=marks, english=english))
     return 0
 

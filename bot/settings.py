@@ -46,9 +46,8 @@ class Settings:
     api_timeout: int = 20  # seconds to wait for the Bot API to read a request and answer it
     dense: bool = True  # the semantic part (SPEECHBOT_DENSE=off: BM25 alone)
     embed_threads: int = 1  # the embedding model's threads (SPEECHBOT_EMBED_THREADS)
-    embed_now: int = (
-        5_000  # most missing vectors `ask` embeds before answering (SPEECHBOT_EMBED_NOW)
-    )
+    # Most missing vectors `ask` embeds before answering (SPEECHBOT_EMBED_NOW).
+    embed_now: int = 5_000
     synonyms: Path | None = SYNONYMS_FILE  # SPEECHBOT_SYNONYMS: another list, or off
     keep_questions_days: int = 30  # days question text stays in the database; 0: not stored
     english: bool = False  # SPEECHBOT_LANGUAGE=en: the command line's labels in English

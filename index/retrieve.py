@@ -11,6 +11,7 @@ from .query.prefer import leaning
 from .query.relevance import Verdict, best_coverage, judge
 from .query.understand import Understood
 from .rank.bm25 import Scored
+from .rank.combine import POOL, combined
 from .rank.dense import DenseIndex, Vectors, fuse
 from .store.snapshot import Snapshot
 from .types import SectionSpan
@@ -104,7 +105,8 @@ def retrieve(
 
 
 def fused(lexical: list[Scored], semantic: list[Scored], n: int) -> list[Scored]:
-    """The fused order, each row keeping its BM25 score (0 for rows found by meaning alone)."""
+    """The fused order (reciprocal rank, its best ``POOL`` ordered again by ``rank/combine``),
+    each row keeping its BM25 score (0 for rows found by meaning alone)."""
     bm25 = {s.row: s.score for s in lexical}
-    order = fuse([(1.0, lexical), (SEMANTIC_WEIGHT, semantic)], RRF_K, n)
-    return [Scored(s.row, bm25.get(s.row, 0.0)) for s in order]
+    order = fuse([(1.0, lexical), (SEMANTIC_WEIGHT, semantic)], RRF_K, max(n, POOL))
+    return [Scored(s.row, bm25.get(s.row, 0.0)) for s in combined(order, lexical, semantic)[:n]]

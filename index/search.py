@@ -7,7 +7,8 @@ Each step lives with its concern; to change one, go there:
 2. ``query/expand``: the question's units, with synonyms and stand-ins for unknown words, and
    the weighted BM25 query tokens.
 3. ``retrieve``: ``rank/bm25``'s best rows for those tokens and ``rank/dense``'s rows whose
-   sentences are closest in meaning, fused by reciprocal rank (``rank/dense.fuse``); then
+   sentences are closest in meaning, fused by reciprocal rank (``rank/dense.fuse``), the best
+   20 ordered again by BM25 share plus similarity (``rank/combine``); then
 4. ``query/relevance``: from the lexical coverage and the semantic evidence, whether the best
    passages answer the question, may be related, or nothing is relevant.
 5. ``rank/hits``: near-duplicate passages dropped, matched terms listed, the page cut.

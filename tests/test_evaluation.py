@@ -17,12 +17,13 @@ from devtools.evaluate.systems import Baseline
 from index import probe_model
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Blind figures measured with question understanding, the glossary and the fact-question rule
-#: (Recall@3 0.85, 0.77, 1.00, parts 0.91, speech topics 1.00, follow-ups 0.86; answerable told
-#: "nothing relevant" 5.7 %), rounded down: floors against regressions, not targets.
+#: Blind figures measured with question understanding, the glossary, the fact-question rule and
+#: the fused pool ordered by BM25 share + similarity (Recall@3 0.87, 0.80, 1.00, parts 0.91,
+#: speech topics 1.00, follow-ups 0.86; answerable told "nothing relevant" 5.7 %), rounded down
+#: by a question or two: floors against regressions, not targets.
 FLOORS_RECALL3 = {
-    "answerable": 0.83,
-    "everyday": 0.74,
+    "answerable": 0.85,
+    "everyday": 0.78,
     "terms": 0.95,
     "part": 0.90,
     "speech_topic": 0.90,

@@ -101,20 +101,18 @@ async def load(
 
 
 async def _brute(known: _Known) -> tuple[DensePart, npt.NDArray[np.int64]]:
-    parts: list[Vectors] = []
+    matrix = np.empty((len(known.plan.keys), DIM), dtype=np.float32)  # trimmed in place
     masks: list[npt.NDArray[np.bool_]] = []
+    filled = 0
     async for vectors, have in known.blocks():
-        parts.append(vectors)
+        matrix[filled : filled + len(vectors)] = vectors
+        filled += len(vectors)
         masks.append(have)
+    vectors_ = matrix[:filled]
     return _finish(
         known.plan,
         masks,
-        lambda owner, missing_rows: DenseIndex(
-            np.concatenate(parts) if parts else np.zeros((0, DIM), dtype=np.float32),
-            owner,
-            known.plan.n_rows,
-            missing_rows,
-        ),
+        lambda owner, missing_rows: DenseIndex(vectors_, owner, known.plan.n_rows, missing_rows),
     )
 
 

@@ -29,8 +29,10 @@ log = logging.getLogger(__name__)
 BLOCK = 32_768
 #: Most sentences searched by brute force where faiss cannot import (~0.75 GB of float32).
 BRUTE_MAX = 500_000
-#: Training vectors per inverted list (faiss wants at least 39).
+#: Training vectors per inverted list (faiss wants at least 39), and the fewest known ones to
+#: train on (fewer: the vectors are few, brute force is exact and fast).
 _PER_LIST = 40
+_MIN_PER_LIST = 4
 
 
 class _Known:
@@ -95,7 +97,7 @@ async def load(
         nlist = ann.lists_for(n)
         sample_idx = np.unique(np.linspace(0, n - 1, min(n, nlist * _PER_LIST)).astype(np.int64))
         sample, _ = await known.block(sample_idx)
-        if len(sample) >= nlist * _PER_LIST // 2:
+        if len(sample) >= nlist * _MIN_PER_LIST:
             return await _ivf(faiss, known, sample, nlist, threads)
     return await _brute(known)
 
@@ -119,32 +121,14 @@ async def _brute(known: _Known) -> tuple[DensePart, npt.NDArray[np.int64]]:
 async def _ivf(
     faiss: Any, known: _Known, sample: Vectors, nlist: int, threads: int
 ) -> tuple[DensePart, npt.NDArray[np.int64]]:
-    faiss.omp_set_num_threads(max(1, threads))
-    quantizer = faiss.IndexFlatIP(DIM)
-    index = faiss.IndexIVFScalarQuantizer(
-        quantizer, DIM, nlist, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
-    )
-    index.cp.niter = 10
-    await asyncio.to_thread(index.train, np.ascontiguousarray(sample))
-    total = np.zeros(DIM, dtype=np.float64)
+    builder = ann.IvfBuilder(faiss, sample, nlist, threads)
+    await asyncio.to_thread(builder.train)
     masks: list[npt.NDArray[np.bool_]] = []
     async for vectors, have in known.blocks():
-        if len(vectors):
-            await asyncio.to_thread(index.add, vectors)
-            total += vectors.sum(axis=0, dtype=np.float64)
+        await asyncio.to_thread(builder.add, vectors)
         masks.append(have)
-    index.make_direct_map()
-    index.nprobe = ann.probes_for(nlist)
-    mean = total / max(index.ntotal, 1)
-    s64 = sample.astype(np.float64)
-    second = s64.T @ s64 / max(len(sample), 1)  # the sample's: the spread is a ratio's scale
-    return _finish(
-        known.plan,
-        masks,
-        lambda owner, missing_rows: ann.IvfDense(
-            index, owner, mean, second, known.plan.n_rows, missing_rows
-        ),
-    )
+    plan_ = known.plan
+    return _finish(plan_, masks, lambda owner, gaps: builder.finish(owner, plan_.n_rows, gaps))
 
 
 def _finish(

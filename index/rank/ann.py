@@ -4,7 +4,8 @@ Below ``ANN_MIN`` sentences numpy's brute force (``dense.DenseIndex``) is exact 
 above, :class:`IvfDense` keeps each vector as 384 bytes (faiss's 8-bit scalar quantizer) in
 inverted lists around ``nlist`` k-means centroids and scans the ``nprobe`` lists nearest the
 question. The whole set's mean and spread of similarities, which the evidence needs, come exactly
-from the vectors' first and second moments (``q·μ`` and ``qᵀ G q``), computed while adding.
+from the vectors' first and second moments (``q·μ`` and ``qᵀ G q - (q·μ)²``, G = Σ v vᵀ / n),
+summed while adding.
 A range of rows (a speech, a section) is scored exactly on its decoded codes. Where faiss cannot
 import, :func:`faiss_module` says so and the caller keeps brute force (or BM25 alone).
 """
@@ -136,3 +137,40 @@ class IvfDense:
                 best[row] = sim
         order = sorted(best.items(), key=lambda item: (-item[1], item[0]))[: max(n, 0)]
         return [Scored(row, float(sim)) for row, sim in order]
+
+
+class IvfBuilder:
+    """Trains an IVF-SQ8 index on a sample, then takes vectors a block at a time (ids in order)."""
+
+    def __init__(self, faiss: Any, sample: Vectors, nlist: int, threads: int = 1) -> None:
+        faiss.omp_set_num_threads(max(1, threads))  # leave the bot its other core
+        quantizer = faiss.IndexFlatIP(DIM)
+        self.index = faiss.IndexIVFScalarQuantizer(
+            quantizer, DIM, nlist, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
+        )
+        self.index.cp.niter = 10
+        self.index.cp.min_points_per_centroid = 1
+        self.sample = np.ascontiguousarray(sample, dtype=np.float32)
+        self.total = np.zeros(DIM, dtype=np.float64)
+        self.second = np.zeros((DIM, DIM), dtype=np.float64)
+
+    def train(self) -> None:
+        """k-means on the sample (releases the GIL: run it in a thread)."""
+        self.index.train(self.sample)
+
+    def add(self, vectors: Vectors) -> None:
+        """Encode ``vectors`` as the next ids (releases the GIL: run it in a thread)."""
+        if len(vectors):
+            self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+            self.total += vectors.sum(axis=0, dtype=np.float64)
+            self.second += (vectors.T @ vectors).astype(np.float64)  # BLAS, float32 per block
+
+    def finish(
+        self, owner: npt.NDArray[np.int64], n_rows: int, missing_rows: int, nprobe: int = 0
+    ) -> IvfDense:
+        """The searchable index (``nprobe`` 0: ``probes_for`` its lists)."""
+        index = self.index
+        index.make_direct_map()
+        index.nprobe = nprobe or probes_for(index.nlist)
+        count = max(index.ntotal, 1)
+        return IvfDense(index, owner, self.total / count, self.second / count, n_rows, missing_rows)

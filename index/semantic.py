@@ -197,9 +197,10 @@ class Semantic:
         plan = await embed.plan(read, snapshot, model.model_id)
         write = await connect(self.db_path)
         try:
-            _, missing = await assemble.load(read, write, plan, self.threads, self._extra)
+            self.dense, missing = await assemble.load(read, write, plan, self.threads, self._extra)
             todo = await embed.fill(read, write, plan, missing, model, self._extra, progress)
-            self.dense, _ = await assemble.load(read, write, plan, self.threads, self._extra)
+            if todo:  # else the vectors just loaded are the generation's
+                self.dense, _ = await assemble.load(read, write, plan, self.threads, self._extra)
         finally:
             await write.close()
         self.deferred = False

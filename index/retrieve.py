@@ -12,7 +12,7 @@ from .query.relevance import Verdict, best_coverage, judge
 from .query.understand import Understood
 from .rank.bm25 import Scored
 from .rank.combine import POOL, combined
-from .rank.dense import DenseIndex, Vectors, fuse
+from .rank.dense import DensePart, Vectors, fuse
 from .store.snapshot import Snapshot
 from .types import SectionSpan
 
@@ -46,7 +46,7 @@ class Ranked:
 
 def retrieve(
     snap: Snapshot,
-    dense_part: DenseIndex | None,
+    dense_part: DensePart | None,
     parts: list[Unit],
     tokens: list[str],
     highlight: tuple[str, ...],

@@ -31,7 +31,7 @@ from .query.relevance import asks_for_fact
 from .query.speeches import SpeechFinder
 from .query.understand import Understood, closest_with_part, understand, with_years
 from .rank.bm25 import Scored
-from .rank.dense import DenseIndex, Vectors
+from .rank.dense import DensePart, Vectors
 from .rank.hits import in_order, make_hit, without_near_duplicates
 from .retrieve import Ranked, retrieve
 from .store.queries import fetch_paragraphs
@@ -59,7 +59,7 @@ class Live:
     sections: Mapping[int, list[SectionSpan]]
     finder: SpeechFinder  # what identifies each speech, indexed once per generation
     row_starts: tuple[tuple[int, int], ...] = ()  # (first row, speech number), by first row
-    dense: DenseIndex | None = None  # the semantic part's vectors, when it is on
+    dense: DensePart | None = None  # the semantic part's vectors, when it is on
 
 
 def rank(

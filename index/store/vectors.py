@@ -40,6 +40,25 @@ async def read_vectors(
     return found
 
 
+async def read_blobs(
+    db: aiosqlite.Connection, model: str, keys: Sequence[bytes]
+) -> dict[bytes, bytes]:
+    """The stored vectors among ``keys`` as their float16 bytes (joined into one array by the
+    caller: no array per vector when a generation's millions are loaded)."""
+    found: dict[bytes, bytes] = {}
+    unique = list(dict.fromkeys(keys))
+    for start in range(0, len(unique), _CHUNK):
+        chunk = unique[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        cursor = await db.execute(
+            f"SELECT key, vector FROM sentence_vectors WHERE model = ? AND key IN ({marks})",
+            [model, *chunk],
+        )
+        for key, blob in await cursor.fetchall():
+            found[bytes(key)] = bytes(blob)
+    return found
+
+
 async def write_vectors(
     db: aiosqlite.Connection, model: str, items: Iterable[tuple[bytes, Vector]]
 ) -> None:

@@ -21,9 +21,18 @@ from pathlib import Path
 import opencc
 
 from corpus import bundled_corpus_dir
-from index.text.normalize import _JUNK, _SPACE, _converter, normalize, t2s_triggers
+from index.text.normalize import (
+    _JUNK,
+    _SPACE,
+    _converter,
+    nfkc_changing_ranges,
+    normalize,
+    t2s_triggers,
+)
 
-TRIGGERS = Path(__file__).resolve().parent.parent / "index" / "text" / "data" / "t2s_triggers.txt"
+DATA = Path(__file__).resolve().parent.parent / "index" / "text" / "data"
+TRIGGERS = DATA / "t2s_triggers.txt"
+NFKC = DATA / "nfkc_changing.txt"
 
 
 def reference(text: str) -> str:
@@ -82,6 +91,18 @@ def triggers_from_dictionaries() -> frozenset[str]:
     return frozenset(chars)
 
 
+def nfkc_ranges() -> list[tuple[int, int]]:
+    """Code point ranges of the characters that NFKC changes on their own."""
+    out: list[tuple[int, int]] = []
+    for c in range(0x110000):
+        if not 0xD800 <= c <= 0xDFFF and unicodedata.normalize("NFKC", chr(c)) != chr(c):
+            if out and out[-1][1] == c - 1:
+                out[-1] = (out[-1][0], c)
+            else:
+                out.append((c, c))
+    return out
+
+
 def synthetic(seed: int = 14, count: int = 20_000) -> Iterator[str]:
     """Random mixes of traditional, full-width, combining, space, junk and other characters."""
     rng = random.Random(seed)
@@ -118,10 +139,16 @@ def main(argv: list[str]) -> int:
     """Entry point (see the module's docstring)."""
     if "--write" in argv:
         TRIGGERS.write_text("".join(sorted(triggers_from_dictionaries())) + "\n", encoding="utf-8")
+        ranges = [f"{a:x}-{b:x}" for a, b in nfkc_ranges()]
+        lines = [unicodedata.unidata_version, *ranges]
+        NFKC.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return 0
     problems = 0
     if triggers_from_dictionaries() != t2s_triggers():
         sys.stderr.write(f"{TRIGGERS} differs from OpenCC's dictionaries (--write)\n")
+        problems += 1
+    if nfkc_ranges() != nfkc_changing_ranges():
+        sys.stderr.write(f"{NFKC} differs from this Python's NFKC (--write)\n")
         problems += 1
     folders = [Path(a) for a in argv]
     for name, texts in (("corpus", corpus_lines(folders)), ("synthetic", synthetic())):

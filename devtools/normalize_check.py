@@ -26,6 +26,7 @@ from index.text.normalize import (
     _SPACE,
     _converter,
     nfkc_changing_ranges,
+    nfkc_ranges,
     normalize,
     t2s_triggers,
 )
@@ -89,18 +90,6 @@ def triggers_from_dictionaries() -> frozenset[str]:
     if missed:
         raise SystemExit(f"converting phrases with no trigger character: {missed[:10]}")
     return frozenset(chars)
-
-
-def nfkc_ranges() -> list[tuple[int, int]]:
-    """Code point ranges of the characters that NFKC changes on their own."""
-    out: list[tuple[int, int]] = []
-    for c in range(0x110000):
-        if not 0xD800 <= c <= 0xDFFF and unicodedata.normalize("NFKC", chr(c)) != chr(c):
-            if out and out[-1][1] == c - 1:
-                out[-1] = (out[-1][0], c)
-            else:
-                out.append((c, c))
-    return out
 
 
 def synthetic(seed: int = 14, count: int = 20_000) -> Iterator[str]:

@@ -9,7 +9,7 @@ from devtools.normalize_check import (
     synthetic,
     triggers_from_dictionaries,
 )
-from index.text.normalize import normalize, t2s_triggers
+from index.text.normalize import nfkc_changing_ranges, nfkc_ranges, normalize, t2s_triggers
 
 
 def test_normalize_equals_every_step_on_the_bundled_corpus() -> None:
@@ -31,3 +31,7 @@ def test_normalize_equals_every_step_on_each_character_alone_and_in_text() -> No
 
 def test_t2s_triggers_file_matches_opencc_dictionaries() -> None:
     assert t2s_triggers() == triggers_from_dictionaries()
+
+
+def test_nfkc_table_file_matches_this_pythons_nfkc() -> None:
+    assert nfkc_changing_ranges() == nfkc_ranges()

@@ -51,13 +51,26 @@ def nfkc_changing_ranges() -> list[tuple[int, int]]:
     if lines and lines[0] == unicodedata.unidata_version:
         return [(int(a, 16), int(b, 16)) for a, b in (r.split("-") for r in lines[1:])]
     log.warning("Unicode %s: working out NFKC's table", unicodedata.unidata_version)
+    return nfkc_ranges()
+
+
+def nfkc_ranges() -> list[tuple[int, int]]:
+    """Code point ranges of the characters that NFKC changes on their own, worked out."""
+    return _ranges(
+        c
+        for c in range(0x110000)
+        if not 0xD800 <= c <= 0xDFFF and unicodedata.normalize("NFKC", chr(c)) != chr(c)
+    )
+
+
+def _ranges(points: Iterable[int]) -> list[tuple[int, int]]:
+    """Ascending code points as ranges of consecutive ones."""
     out: list[tuple[int, int]] = []
-    for c in range(0x110000):
-        if not 0xD800 <= c <= 0xDFFF and unicodedata.normalize("NFKC", chr(c)) != chr(c):
-            if out and out[-1][1] == c - 1:
-                out[-1] = (out[-1][0], c)
-            else:
-                out.append((c, c))
+    for c in points:
+        if out and out[-1][1] == c - 1:
+            out[-1] = (out[-1][0], c)
+        else:
+            out.append((c, c))
     return out
 
 
@@ -78,7 +91,7 @@ class _Shortcuts:
 
     def __init__(self) -> None:
         self.nfkc = _char_class(nfkc_changing_ranges())
-        self.t2s = _char_class((ord(c), ord(c)) for c in sorted(t2s_triggers()))
+        self.t2s = _char_class(_ranges(sorted(map(ord, t2s_triggers()))))
         self.folded: dict[str, str] = {}
 
     def fold(self, text: str) -> str:

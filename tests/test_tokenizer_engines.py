@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from corpus import bundled_corpus_dir, load_corpus
@@ -104,8 +106,19 @@ def test_worker_pool_gives_the_same_signatures_and_tokens(tokenizer: Tokenizer) 
         for item in load.speeches
     ]
     pooled = list(tokenize_all(tokenizer, jobs, 2))
-    assert pooled == [signed_tokens(tokenizer, job) for job in jobs]
-    for (sig, _), item in zip(pooled, load.speeches, strict=True):
+    assert [(sig, tokens) for sig, tokens, _ in pooled] == [
+        signed_tokens(tokenizer, job) for job in jobs
+    ]
+    terms: dict[int, list[str]] = {}  # each worker's vocabulary, as it sent it
+    for _, (_, paragraphs), (key, base, new, ids, lengths) in pooled:
+        known = terms.setdefault(key, [])
+        assert len(known) == base
+        known += new
+        words = [known[i] for i in ids]
+        ends = list(itertools.accumulate(lengths.tolist()))
+        decoded = [" ".join(words[e - n : e]) for e, n in zip(ends, lengths.tolist(), strict=True)]
+        assert decoded == paragraphs
+    for (sig, _, _), item in zip(pooled, load.speeches, strict=True):
         texts = [item.speech.title, *(s.title for s in item.speech.walk())]
         texts += [p.text for p in item.speech.paragraphs]
         assert sig == tokenizer.signature_for("\n".join(texts))

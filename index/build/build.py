@@ -22,9 +22,10 @@ from ..store.fingerprint import Scan, load_stats, save_stats, scan
 from ..store.snapshot import Snapshot
 from ..text.tokenize import Tokenizer, corpus_terms
 from ..types import BuildReport, Progress
-from .compose import index_generation
+from .compose import database_folder, index_generation
 from .generations import record_failure, start_generation, swap
 from .rows import speech_texts, write_speeches
+from .stream import StreamedPostings
 
 log = logging.getLogger(__name__)
 
@@ -136,12 +137,13 @@ async def _write(
 ) -> tuple[BuildReport, Snapshot]:
     """Write generation ``gen``'s rows and arrays, and swap it in."""
     # Only write_speeches holds the parsed speeches: each is freed once its rows are written.
-    kept, retokenized = await write_speeches(
-        db, gen, list(read.take_speeches()), tokenizer, report, options.build_workers
+    stream = StreamedPostings(await database_folder(db), options.heading_weight)
+    kept, retokenized, streamed = await write_speeches(
+        db, gen, list(read.take_speeches()), tokenizer, report, options.build_workers, stream
     )
     await save_stats(db, gen, read.scan)  # committed with the arrays
     snapshot = await index_generation(
-        db, gen, kept, tokenizer, options, read.fingerprint, str(corpus_dir), report
+        db, gen, kept, tokenizer, options, read.fingerprint, str(corpus_dir), report, streamed
     )
     stats = BuildReport(
         generation=gen,

@@ -12,10 +12,12 @@ import numpy.typing as npt
 
 from ..config import BuildOptions
 from ..rank.bm25 import BM25
-from ..rank.postings import PostingsBuilder
+from ..rank.postings import Postings, PostingsBuilder
 from ..store.snapshot import Snapshot, save_arrays
 from ..text.tokenize import Tokenizer
 from ..types import Progress
+from .memory import release_memory
+from .stream import StreamedPostings
 
 #: Paragraph rows read and turned into postings at a time: a million paragraphs' token strings
 #: at once would take gigabytes.
@@ -31,16 +33,43 @@ async def index_generation(
     finger: str,
     corpus_dir: str,
     report: Progress,
+    stream: StreamedPostings | None = None,
 ) -> Snapshot:
     """Compose each paragraph's tokens with its section titles and build the BM25 arrays.
 
-    Rows are read a block at a time and the blocks' postings wait in a file beside the
-    database, so memory holds the final arrays and one block, whatever the corpus size.
+    ``stream``: the postings already made while tokenising (a full build); else the rows are
+    read back a block at a time and the blocks' postings wait in a file beside the database,
+    so memory holds the final arrays and one block, whatever the corpus size.
     """
     report("index", 0, 1)
+    if stream is not None:
+        paragraph_ids = _joined(stream.paragraph_ids, np.int64)
+        row_speech = _joined(stream.numbers, np.int32)
+        stream.paragraph_ids, stream.numbers = [], []
+        release_memory()  # before the final arrays are allocated
+        postings = await asyncio.to_thread(stream.builder.finish)
+    else:
+        postings, paragraph_ids, row_speech = await _read_back(db, speech_ids, options)
+    bm25 = await asyncio.to_thread(BM25, postings, options.params)
+    await save_arrays(db, gen, postings, paragraph_ids, row_speech, tokenizer, bm25)
+    await db.commit()
+    report("index", 1, 1)
+    return await Snapshot.load_metadata(
+        db, gen, bm25, tokenizer, options, finger, corpus_dir, paragraph_ids, row_speech, speech_ids
+    )
+
+
+def _joined(parts: list[npt.NDArray[Any]], dtype: type[np.generic]) -> npt.NDArray[Any]:
+    return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+
+
+async def _read_back(
+    db: aiosqlite.Connection, speech_ids: list[int], options: BuildOptions
+) -> tuple[Postings, npt.NDArray[np.int64], npt.NDArray[np.int32]]:
+    """Postings, paragraph ids and speech numbers of the rows as stored, in row order."""
     heading = await _heading_tokens(db, speech_ids)
     weight = options.heading_weight
-    builder = PostingsBuilder(await _database_folder(db))
+    builder = PostingsBuilder(await database_folder(db))
 
     def add(rows: list[Any]) -> None:
         builder.add([r[2].split() + heading.get(r[3], []) * weight for r in rows])
@@ -61,19 +90,12 @@ async def index_generation(
             del rows
     finally:
         await cursor.close()
+    release_memory()
     postings = await asyncio.to_thread(builder.finish)
-    paragraph_ids = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
-    row_speech = np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int32)
-    bm25 = await asyncio.to_thread(BM25, postings, options.params)
-    await save_arrays(db, gen, postings, paragraph_ids, row_speech, tokenizer, bm25)
-    await db.commit()
-    report("index", 1, 1)
-    return await Snapshot.load_metadata(
-        db, gen, bm25, tokenizer, options, finger, corpus_dir, paragraph_ids, row_speech, speech_ids
-    )
+    return postings, _joined(ids, np.int64), _joined(numbers, np.int32)
 
 
-async def _database_folder(db: aiosqlite.Connection) -> Path | None:
+async def database_folder(db: aiosqlite.Connection) -> Path | None:
     """The folder of the database file (where a build may spill), None for a memory database."""
     for row in await (await db.execute("PRAGMA database_list")).fetchall():
         if row[1] == "main" and row[2]:

@@ -6,6 +6,10 @@ import multiprocessing
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import chain
+
+import numpy as np
+import numpy.typing as npt
 
 from ..text.normalize import normalize
 from ..text.tokenize import Tokenizer
@@ -17,8 +21,54 @@ POOL_MIN_PARAGRAPHS = 20_000
 Texts = tuple[str, Sequence[str], Sequence[str]]
 #: Space-joined tokens of the section titles and of the paragraphs.
 Tokens = tuple[list[str], list[str]]
+#: The paragraphs' tokens as ids of the vocabulary of the process that cut them (``LocalVocab``):
+#: that process's key, how many terms it had sent before, the terms new since, every paragraph's
+#: ids one after another, and each paragraph's count.
+Encoded = tuple[int, int, list[str], npt.NDArray[np.int32], npt.NDArray[np.int32]]
+#: What tokenising a speech gives: its tokenizer signature, tokens, and encoded paragraph tokens.
+Result = tuple[str, Tokens, Encoded]
 
-_worker: Tokenizer | None = None
+
+class _Ids(dict[str, int]):
+    """Term → id, a missing term getting the next id (and recorded in ``terms``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.terms: list[str] = []
+
+    def __missing__(self, term: str) -> int:
+        self[term] = number = len(self.terms)
+        self.terms.append(term)
+        return number
+
+
+class LocalVocab:
+    """The ids of one process's tokens; each ``encode`` also sends the terms new since the last.
+
+    The parent learns a process's terms in the order that process sent them: a pool's worker
+    takes its jobs in submission order, one at a time, and the parent reads results in that
+    order (``base`` lets the parent check it).
+    """
+
+    def __init__(self, key: int) -> None:
+        self.key = key
+        self._ids = _Ids()
+        self._sent = 0
+
+    def encode(self, paragraphs: Sequence[Sequence[str]]) -> Encoded:
+        """The ids of each paragraph's tokens, with the terms this vocabulary learnt since."""
+        lengths = np.fromiter(map(len, paragraphs), dtype=np.int32, count=len(paragraphs))
+        ids = np.fromiter(
+            map(self._ids.__getitem__, chain.from_iterable(paragraphs)),
+            dtype=np.int32,
+            count=int(lengths.sum()),
+        )
+        base, new = self._sent, self._ids.terms[self._sent :]
+        self._sent = len(self._ids.terms)
+        return self.key, base, new, ids, lengths
+
+
+_worker: tuple[Tokenizer, LocalVocab] | None = None
 
 
 def _init(
@@ -27,8 +77,9 @@ def _init(
     engine_words: tuple[tuple[str, int, int], ...],
 ) -> None:
     global _worker
-    _worker = Tokenizer(user_words, stopwords, engine_words=engine_words)
-    _worker.initialize()
+    tokenizer = Tokenizer(user_words, stopwords, engine_words=engine_words)
+    tokenizer.initialize()
+    _worker = (tokenizer, LocalVocab(os.getpid()))
 
 
 def joined(texts: Texts) -> str:
@@ -48,21 +99,38 @@ def tokenize_texts(tokenizer: Tokenizer, texts: Texts) -> Tokens:
 
 def signed_tokens(tokenizer: Tokenizer, texts: Texts) -> tuple[str, Tokens]:
     """A speech's tokenizer signature and tokens, normalising each text once."""
+    sig, titles, paragraphs = _signed_lists(tokenizer, texts)
+    return sig, ([" ".join(t) for t in titles], [" ".join(t) for t in paragraphs])
+
+
+def _signed_lists(
+    tokenizer: Tokenizer, texts: Texts
+) -> tuple[str, list[list[str]], list[list[str]]]:
     title, titles, paragraphs = texts
     norm_titles = [normalize(t) for t in titles]
     norm_paragraphs = [normalize(t) for t in paragraphs]
     # Normalising is local to characters and user words hold no spaces, so the signature of the
     # joined normalised parts equals that of the normalised whole (``signature_for(joined)``).
     whole = "\n".join([normalize(title), *norm_titles, *norm_paragraphs])
-    return tokenizer.signature_of_normalized(whole), (
-        [" ".join(tokenizer.tokens_of_normalized(t)) for t in norm_titles],
-        [" ".join(tokenizer.tokens_of_normalized(t)) for t in norm_paragraphs],
+    return (
+        tokenizer.signature_of_normalized(whole),
+        [tokenizer.tokens_of_normalized(t) for t in norm_titles],
+        [tokenizer.tokens_of_normalized(t) for t in norm_paragraphs],
     )
 
 
-def _task(texts: Texts) -> tuple[str, Tokens]:
+def encode_result(vocab: LocalVocab, result: tuple[str, Tokens]) -> Result:
+    """``signed_tokens``'s result with its paragraphs' tokens encoded (in this process)."""
+    sig, tokens = result
+    return sig, tokens, vocab.encode([t.split() for t in tokens[1]])
+
+
+def _task(texts: Texts) -> Result:
     assert _worker is not None
-    return signed_tokens(_worker, texts)
+    tokenizer, vocab = _worker
+    sig, titles, paragraphs = _signed_lists(tokenizer, texts)
+    tokens = ([" ".join(t) for t in titles], [" ".join(t) for t in paragraphs])
+    return sig, tokens, vocab.encode(paragraphs)
 
 
 def workers() -> int:
@@ -70,10 +138,9 @@ def workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def tokenize_all(
-    tokenizer: Tokenizer, jobs: Iterable[Texts], n_workers: int
-) -> Iterator[tuple[str, Tokens]]:
-    """Tokenizer signature and tokens of each job, in order, cut by ``n_workers`` processes.
+def tokenize_all(tokenizer: Tokenizer, jobs: Iterable[Texts], n_workers: int) -> Iterator[Result]:
+    """Tokenizer signature, tokens and encoded tokens of each job, in order, cut by
+    ``n_workers`` processes.
 
     A bounded window of jobs is in flight. Closing the generator early (a cancelled reindex)
     drops the jobs not started yet rather than waiting for all of them.
@@ -87,7 +154,7 @@ def tokenize_all(
         initializer=_init,
         initargs=(tokenizer.user_words, tokenizer.stopwords, tokenizer.engine_words),
     ) as pool:
-        pending: list[Future[tuple[str, Tokens]]] = []
+        pending: list[Future[Result]] = []
         try:
             for job in jobs:
                 pending.append(pool.submit(_task, job))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -17,13 +18,17 @@ from ..text.tokenize import Tokenizer
 from ..types import Progress
 from .parallel import (
     POOL_MIN_PARAGRAPHS,
+    LocalVocab,
+    Result,
     Texts,
     Tokens,
+    encode_result,
     signed_tokens,
     tokenize_all,
     workers,
 )
 from .parallel import joined as _joined
+from .stream import StreamedPostings
 from .threaded import ThreadOwnedIterator
 
 log = logging.getLogger(__name__)
@@ -40,17 +45,24 @@ async def write_speeches(
     tokenizer: Tokenizer,
     report: Progress,
     build_workers: int = 0,
-) -> tuple[list[int], list[str]]:
+    stream: StreamedPostings | None = None,
+) -> tuple[list[int], list[str], StreamedPostings | None]:
     """Reuse unchanged speeches' rows, tokenise and insert the others; return live row ids.
 
     ``loaded`` is emptied: each speech is released as soon as its rows are written (or found
     unchanged). Sending a text to a worker or to SQLite leaves its UTF-8 form cached inside the
     str, so a speech kept to the end would cost its text twice over.
+
+    With ``stream``, when every speech is tokenised anew in number order (a full build), the
+    postings are built as the rows are written and ``stream`` is returned; else None.
     """
     total = len(loaded)
     items: list[LoadedSpeech | None] = list(loaded)
     loaded.clear()
     kept, todo = await _plan(db, [i for i in items if i is not None], tokenizer)
+    numbers = [n for _, n in todo]
+    if len(todo) != total or numbers != sorted(set(numbers)):
+        stream = None
     for i, row in enumerate(kept):
         if row:
             items[i] = None
@@ -59,26 +71,41 @@ async def write_speeches(
     jobs = (_texts(_speech(items, i)) for i, _ in todo)
     n_workers = build_workers if build_workers > 0 else workers()
     n_paragraphs = sum(len(_speech(items, i).paragraphs) for i, _ in todo)
-    results: Iterator[tuple[str, Tokens]] = (
+    here = LocalVocab(0)
+    results: Iterator[Result] = (
         tokenize_all(tokenizer, jobs, n_workers)
         if n_workers > 1 and n_paragraphs >= POOL_MIN_PARAGRAPHS
-        else (signed_tokens(tokenizer, t) for t in jobs)
+        else (encode_result(here, signed_tokens(tokenizer, t)) for t in jobs)
     )
     retokenized: list[str] = []
     # Tokenising is CPU work (here or in the pool): keep it off the event loop, on one thread
     # that also closes the generator when the build ends or is cancelled (see ``threaded``).
     async with contextlib.aclosing(ThreadOwnedIterator(results, "speechbot-tokenize")) as steps:
         for i, number in todo:
-            sig, tokens = await steps.step()
+            sig, tokens, encoded = await steps.step()
             item = items[i]
             assert item is not None  # released only below, after its job was made
             kept[i] = await _insert_speech(db, gen, number, item, sig, tokens)
+            if stream is not None:
+                ids = await _paragraph_ids(db, kept[i])
+                await asyncio.to_thread(stream.add, item.speech, number, ids, tokens[0], encoded)
             retokenized.append(item.path.name)
             items[i] = item = None
             await db.commit()
             done += 1
             report("tokenize", done, total)
-    return kept, retokenized
+    if stream is not None:
+        await asyncio.to_thread(stream.flush)
+    return kept, retokenized, stream
+
+
+async def _paragraph_ids(db: aiosqlite.Connection, speech_id: int) -> list[int]:
+    rows = await (
+        await db.execute(
+            "SELECT id FROM paragraphs WHERE speech_id = ? ORDER BY ordinal", (speech_id,)
+        )
+    ).fetchall()
+    return [int(r[0]) for r in rows]
 
 
 async def _plan(

@@ -118,6 +118,13 @@ class PostingsBuilder:
         self._spool.put(*_block_postings(block, block_len, self._rows, self.vocab))
         self._rows += len(block)
 
+    def add_ids(self, ids: npt.NDArray[np.int32], lengths: npt.NDArray[np.int32]) -> None:
+        """Add the next rows as ids of ``vocab`` (every row's, one after another) and counts."""
+        block_len = lengths.astype(np.int64)
+        self._lengths.append(lengths.astype(np.int32))
+        self._spool.put(*_id_postings(ids, block_len, self._rows, len(self.vocab)))
+        self._rows += len(lengths)
+
     def finish(self) -> Postings:
         """The postings of every row added (the spill file is removed)."""
         vocab = self.vocab
@@ -189,8 +196,15 @@ def _block_postings(
     ids = np.fromiter(
         map(vocab.__getitem__, chain.from_iterable(block)), dtype=np.int32, count=count
     )
-    rows = np.repeat(np.arange(start, start + len(block), dtype=np.int32), block_len)
-    order = _radix_order(ids, len(vocab))
+    return _id_postings(ids, block_len, start, len(vocab))
+
+
+def _id_postings(
+    ids: npt.NDArray[np.int32], block_len: I64, start: int, n_terms: int
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], I64]:
+    """The postings of one block given as term ids (``block_len`` of them per row)."""
+    rows = np.repeat(np.arange(start, start + len(block_len), dtype=np.int32), block_len)
+    order = _radix_order(ids, n_terms)
     ids, rows = ids[order], rows[order]
     # Within a term the rows are ascending (the sort is stable): runs are postings.
     first = np.flatnonzero(

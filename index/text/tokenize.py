@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 _WORDY = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Terms a speech marks as one unit by quoting them: “两个维护”, “三会一课”, 《…》 titles.
 _QUOTED = re.compile(r"[“「『]([\u4e00-\u9fff0-9a-zA-Z]{2,6})[”」』]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _read_words(name: str) -> list[str]:
@@ -41,13 +42,13 @@ def domain_words() -> tuple[str, ...]:
 
 def corpus_terms(texts: Iterable[str]) -> list[str]:
     """Quoted terms in the corpus (“四个意识”), to be kept whole by the tokenizer."""
-    found: dict[str, None] = {}
+    seen: dict[str, str | None] = {}  # quoted text → its term (None: not one); most recur
     for text in texts:
-        for match in _QUOTED.finditer(text):
-            term = normalize(match.group(1))
-            if re.search(r"[\u4e00-\u9fff]", term):
-                found.setdefault(term, None)
-    return sorted(found)
+        for quoted in _QUOTED.findall(text):
+            if quoted not in seen:
+                term = normalize(quoted)
+                seen[quoted] = term if _HAN.search(term) else None
+    return sorted({term for term in seen.values() if term is not None})
 
 
 @lru_cache(maxsize=1)
@@ -89,8 +90,10 @@ class Tokenizer:
             else None
         )
         self._rust: RustCut | None = None
-        # token → (wordy, index token): most tokens recur, and a dict beats two regex tests.
-        self._kind: dict[str, tuple[bool, bool]] = {}
+        # Tokens seen, by class: most tokens recur, and a set look-up beats two regex tests.
+        self._keep: set[str] = set()  # index tokens: wordy, not a stopword
+        self._wordy_stop: set[str] = set()  # wordy stopwords
+        self._unwordy: set[str] = set()  # punctuation, spaces, symbols
         self._python_ready = False
         self._ready = False
         self._lock = threading.Lock()
@@ -201,17 +204,26 @@ class Tokenizer:
         """The tokenizer doing most of the cutting: ``rjieba`` or ``jieba``."""
         return "rjieba" if self._rust is not None else "jieba"
 
-    def _classify(self, token: str) -> tuple[bool, bool]:
+    def _learn(self, token: str) -> bool:
+        """Classify a token not seen before (remembered up to a bound); whether it is an index
+        token."""
+        return self._learn_kind(token)[1]
+
+    def _learn_kind(self, token: str) -> tuple[bool, bool]:
         wordy = bool(token.strip()) and _WORDY.search(token) is not None
-        kind = (wordy, wordy and token not in self.stopwords)
-        if len(self._kind) < 1_000_000:
-            self._kind[token] = kind
-        return kind
+        keep = wordy and token not in self.stopwords
+        if len(self._keep) + len(self._wordy_stop) + len(self._unwordy) < 1_000_000:
+            (self._keep if keep else self._wordy_stop if wordy else self._unwordy).add(token)
+        return wordy, keep
+
+    def _wordy(self, token: str) -> bool:
+        if token in self._keep or token in self._wordy_stop:
+            return True
+        return token not in self._unwordy and self._learn_kind(token)[0]
 
     def words(self, text: str) -> list[str]:
         """All wordy tokens of normalised ``text`` (stopwords kept)."""
-        kind = self._kind
-        return [t for t in self.cut(normalize(text)) if (kind.get(t) or self._classify(t))[0]]
+        return [t for t in self.cut(normalize(text)) if self._wordy(t)]
 
     def tokens(self, text: str) -> list[str]:
         """Index/query tokens: wordy tokens of ``text`` without stopwords."""
@@ -219,5 +231,9 @@ class Tokenizer:
 
     def tokens_of_normalized(self, normalized: str) -> list[str]:
         """``tokens`` of text that ``normalize`` already made."""
-        kind = self._kind
-        return [t for t in self.cut(normalized) if (kind.get(t) or self._classify(t))[1]]
+        keep, wordy_stop, unwordy, learn = self._keep, self._wordy_stop, self._unwordy, self._learn
+        return [
+            t
+            for t in self.cut(normalized)
+            if t in keep or (t not in unwordy and t not in wordy_stop and learn(t))
+        ]

@@ -26,18 +26,10 @@ async def read_vectors(
     db: aiosqlite.Connection, model: str, keys: Sequence[bytes]
 ) -> dict[bytes, Vector]:
     """The stored vectors among ``keys``."""
-    found: dict[bytes, Vector] = {}
-    unique = list(dict.fromkeys(keys))
-    for start in range(0, len(unique), _CHUNK):
-        chunk = unique[start : start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        cursor = await db.execute(
-            f"SELECT key, vector FROM sentence_vectors WHERE model = ? AND key IN ({marks})",
-            [model, *chunk],
-        )
-        for key, blob in await cursor.fetchall():
-            found[bytes(key)] = np.frombuffer(blob, dtype=_DTYPE).astype(np.float32)
-    return found
+    blobs = await read_blobs(db, model, keys)
+    return {
+        key: np.frombuffer(blob, dtype=_DTYPE).astype(np.float32) for key, blob in blobs.items()
+    }
 
 
 async def read_blobs(

@@ -101,3 +101,20 @@ def test_dense_bench_explains_itself_and_rejects_a_bad_size() -> None:
         [*command, "--paragraphs", "5m"], capture_output=True, text=True, timeout=60
     )
     assert bad.returncode == 2 and "paragraphs" in bad.stderr
+
+
+@pytest.mark.skipif(probe_model() != "", reason="the embedding model cannot load here")
+def test_bench_dense_adds_the_semantic_rows_from_the_same_built_database(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    command = [sys.executable, "-m", "devtools.bench", "--paragraphs", "2000", "--queries", "12"]
+    command += ["--named", "3", "--dense", "--brute-questions", "4", "--skip-rank-bm25"]
+    command += ["--skip-tantivy", "--json", str(out), "--workdir", str(tmp_path)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr[-2000:]
+    (run,) = json.loads(out.read_text(encoding="utf-8"))["runs"]
+    semantic = run["semantic"]
+    assert semantic["standins"]["sentences"] > run["from_text"]["paragraphs"]
+    assert semantic["ivf"]["backend"] == "DenseIndex"  # brute force below 100k sentences
+    assert semantic["brute"]["questions"] == 4 and semantic["off"]["questions"] == 12
+    assert semantic["embed"]["query_embedding"]["p50"] > 0
+    assert "query embedding" in done.stdout.split("\n\n")[-1]  # the semantic table comes last

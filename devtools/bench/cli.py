@@ -1,6 +1,7 @@
 """Benchmark: build, cold start, memory and query latency on synthetic corpora, beside rank-bm25.
 
     python -m devtools.bench --paragraphs 10000,100000 --json bench.json
+    python -m devtools.bench --paragraphs 100k,1m --dense --json bench.json   # every row at once
 
 Corpora recombine the bundled speeches' sentences (seeded, so runs compare). The figures are
 printed as a table and, with ``--json``, written for later comparison.
@@ -21,6 +22,7 @@ from typing import Any
 from index import BM25Params, Tokenizer, Variant
 
 from ..synth import questions, source
+from . import dense
 from .measure import measure
 
 DEFAULT_SIZES = (10_000,)
@@ -79,6 +81,20 @@ def parser() -> argparse.ArgumentParser:
         default=os.environ.get("SPEECHBOT_BM25", Variant.PLUS.value),
         help="BM25 variant (default: SPEECHBOT_BM25 or plus)",
     )
+    p.add_argument(
+        "--dense",
+        action="store_true",
+        help="also measure search() with the semantic part on each built database (stand-in "
+        "sentence vectors; faiss above 100k sentences), and the real model's query embedding",
+    )
+    p.add_argument(
+        "--brute-questions",
+        type=int,
+        default=30,
+        metavar="N",
+        help="with --dense: questions asked of numpy brute force over every vector too "
+        "(default 30; 0 skips it)",
+    )
     p.add_argument("--workdir", type=Path, help="where the temporary corpora and databases go")
     return p
 
@@ -119,7 +135,7 @@ HEADER = [
 
 WAIT_HEADER = [
     "paragraphs",
-    "search() ms p50/p95/max",
+    "search() ms p50/p95/max (dense off)",
     "naming a speech p50/p95",
     "understanding share",
     "search() without it p50/p95",
@@ -158,12 +174,16 @@ def _markdown(header: list[str], rows: list[list[str]]) -> str:
 
 
 def table(runs: list[dict[str, Any]]) -> str:
-    """The figures as two Markdown tables: what users wait for, then build and memory."""
-    return (
-        _markdown(WAIT_HEADER, [_wait_row(r) for r in runs])
-        + "\n\n"
-        + _markdown(HEADER, [_row(r) for r in runs])
-    )
+    """The figures as Markdown tables: what users wait for, build and memory, and (measured
+    with ``--dense``) the semantic part."""
+    tables = [
+        _markdown(WAIT_HEADER, [_wait_row(r) for r in runs]),
+        _markdown(HEADER, [_row(r) for r in runs]),
+    ]
+    semantic = [dense.row(r["paragraphs"], r["semantic"]) for r in runs if "semantic" in r]
+    if semantic:
+        tables.append("\n".join([dense.HEADER, *semantic]))
+    return "\n\n".join(tables)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -173,8 +193,8 @@ def main(argv: list[str] | None = None) -> int:
         sizes = _sizes(args.paragraphs)
     except (ValueError, argparse.ArgumentTypeError) as exc:
         parser().error(str(exc))
-    if args.queries < 1 or args.named < 0:
-        parser().error("--queries must be at least 1 and --named at least 0")
+    if args.queries < 1 or args.named < 0 or args.brute_questions < 0:
+        parser().error("--queries must be at least 1, --named and --brute-questions at least 0")
     logging.basicConfig(level=logging.WARNING)
     params = BM25Params(variant=Variant(args.variant))
     src = source()
@@ -197,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
                 with_tantivy=not args.skip_tantivy,
                 named=args.named,
                 workdir=args.workdir,
+                semantic=args.brute_questions if args.dense else None,
             )
         )
         print(table(runs[-1:]), file=sys.stderr)

@@ -29,6 +29,9 @@ from index import IndexConfig, SearchIndex
 from ..synth import questions, source, write_corpus
 from . import standins
 
+#: The source checkout holding ``devtools``.
+CHECKOUT = Path(__file__).resolve().parents[2]
+
 SIZES = {"100k": 100_000, "1m": 1_000_000}
 
 
@@ -57,6 +60,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _child(mode: str, db: Path, corpus: Path, work: Path, n: int) -> dict[str, Any]:
+    # devtools is not installed: the child finds it in this checkout, whatever the directory.
+    path = os.pathsep.join(p for p in (str(CHECKOUT), os.environ.get("PYTHONPATH")) if p)
     command = [
         sys.executable,
         "-m",
@@ -68,7 +73,9 @@ def _child(mode: str, db: Path, corpus: Path, work: Path, n: int) -> dict[str, A
         str(n),
     ]
     print(f"  {mode} …", file=sys.stderr)
-    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        command, check=True, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": path}
+    )
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     print(f"  {mode}: {json.dumps(result)}", file=sys.stderr)
     return result
@@ -92,35 +99,63 @@ async def _build(index: SearchIndex) -> None:
     await index.shutdown()
 
 
-def measure(size: str, work: Path, asked: list[str], args: argparse.Namespace) -> dict[str, Any]:
-    """Every figure of one size."""
-    db, corpus, prepared = _database(size, work, args)
-    run: dict[str, Any] = {"paragraphs": SIZES[size], "prepare_s": prepared}
-    run["standins"] = asyncio.run(standins.write(db, corpus, work))
+def semantic_rows(
+    db: Path, corpus: Path, work: Path, asked: list[str], brute_questions: int
+) -> dict[str, Any]:
+    """The semantic part's figures on the built database ``db`` (of ``corpus``): stand-in
+    vectors written into it, then search() off, as shipped and by brute force (over the first
+    ``brute_questions``; none for 0), and the real model's query embedding, each in a fresh
+    process. ``work`` receives the questions and the stand-ins' queries and truth."""
+    (work / "questions.json").write_text(json.dumps(asked, ensure_ascii=False), encoding="utf-8")
+    run: dict[str, Any] = {"standins": asyncio.run(standins.write(db, corpus, work))}
     print(f"  stand-ins: {run['standins']}", file=sys.stderr)
     n = len(asked)
     run["off"] = _child("off", db, corpus, work, n)
     run["ivf"] = _child("ivf", db, corpus, work, n)
-    run["brute"] = _child("brute", db, corpus, work, n if size != "1m" else args.brute_questions)
+    if brute_questions > 0:
+        run["brute"] = _child("brute", db, corpus, work, min(n, brute_questions))
     run["embed"] = _child("embed", db, corpus, work, n)
+    return run
+
+
+def measure(size: str, work: Path, asked: list[str], args: argparse.Namespace) -> dict[str, Any]:
+    """Every figure of one size."""
+    db, corpus, prepared = _database(size, work, args)
+    brute = len(asked) if size != "1m" else args.brute_questions
+    run: dict[str, Any] = {"paragraphs": SIZES[size], "prepare_s": prepared}
+    run.update(semantic_rows(db, corpus, work, asked, brute))
     db.unlink()
     for extra in (Path(f"{db}-wal"), Path(f"{db}-shm")):
         extra.unlink(missing_ok=True)
     return run
 
 
-def _row(run: dict[str, Any]) -> str:
+#: The columns of ``row``.
+HEADER = (
+    "| paragraphs | sentences | search() ms p50/p95/max, shipped | brute force | dense off "
+    "| query embedding | nlist/nprobe | load, RSS | brute RSS | off RSS | load avg |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|"
+)
+
+
+def row(paragraphs: int, run: dict[str, Any]) -> str:
+    """One size's figures as a Markdown row under ``HEADER``."""
+
     def t(f: dict[str, Any]) -> str:
         return f"{f['p50']:.1f} / {f['p95']:.1f} / {f['max']:.1f}"
 
-    ivf, brute, off = run["ivf"], run["brute"], run["off"]
+    ivf, brute, off = run["ivf"], run.get("brute"), run["off"]
     rec = ivf.get("recall", {})
     shipped = rec.get(f"nprobe_{rec.get('nprobe')}", {}).get("recall", float("nan"))
+    brute_rss = f"{brute['rss_mb']:.0f} MB" if brute else "—"
     return (
-        f"| {run['paragraphs']:,} | {run['standins']['sentences']:,} | {ivf['backend']} {t(ivf['search'])} "
-        f"| {t(brute['search'])} | {t(off['search'])} | {t(run['embed']['query_embedding'])} "
+        f"| {paragraphs:,} | {run['standins']['sentences']:,} | {ivf['backend']} {t(ivf['search'])} "
+        f"| {t(brute['search']) if brute else '—'} | {t(off['search'])} "
+        f"| {t(run['embed']['query_embedding'])} "
         f"| {rec.get('nlist', '-')}/{rec.get('nprobe', '-')} recall {shipped:.3f} "
-        f"| {ivf['load_s']:.0f} s, {ivf['rss_mb']:.0f} MB | {brute['rss_mb']:.0f} MB | {off['rss_mb']:.0f} MB "
+        f"| {ivf['load_s']:.0f} s, {ivf['rss_mb']:.0f} MB "
+        f"| {brute_rss} "
+        f"| {off['rss_mb']:.0f} MB "
         f"| {ivf['load_average'][0][0]:.1f}–{ivf['load_average'][1][0]:.1f} |"
     )
 
@@ -137,17 +172,11 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:
             work = Path(tmp) / size
             work.mkdir()
-            (work / "questions.json").write_text(
-                json.dumps(asked, ensure_ascii=False), encoding="utf-8"
-            )
             print(f"measuring {size} …", file=sys.stderr)
             runs.append(measure(size, work, asked, args))
-    print(
-        "| paragraphs | sentences | search() ms p50/p95/max, shipped | brute force | dense off | query embedding | nlist/nprobe | load, RSS | brute RSS | off RSS | load avg |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print(HEADER)
     for run in runs:
-        print(_row(run))
+        print(row(run["paragraphs"], run))
     report = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "cpus": os.cpu_count(),

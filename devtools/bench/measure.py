@@ -21,6 +21,7 @@ from tqdm import tqdm
 from index import BM25, BM25Params, Postings, Tokenizer, Variant
 
 from ..synth import Source, named_questions, token_documents, write_corpus
+from .dense import semantic_rows
 from .engines import tantivy_engine, timed
 
 #: The source checkout holding ``devtools``.
@@ -167,8 +168,10 @@ def measure(
     with_tantivy: bool = True,
     named: int = 40,
     workdir: Path | None = None,
+    semantic: int | None = None,
 ) -> dict[str, Any]:
-    """Every figure for one corpus size."""
+    """Every figure for one corpus size; with ``semantic`` (brute-force questions, 0 for none)
+    the semantic part's too, on the same built database (``dense.semantic_rows``)."""
     out: dict[str, Any] = {"paragraphs": n}
     with tempfile.TemporaryDirectory(prefix="speechbot-bench-", dir=workdir) as tmp:
         folder, db = Path(tmp) / "corpus", Path(tmp) / "bench.db"
@@ -185,6 +188,10 @@ def measure(
             ["search", str(db), str(folder), str(Path(tmp) / "questions.json")]
         )
         out["search"]["load"] = os.getloadavg()[0]
+        if semantic is not None:
+            work = Path(tmp) / "semantic"
+            work.mkdir()
+            out["semantic"] = semantic_rows(db, folder, work, questions, semantic)
     docs = token_documents(src, n, tokenizer)
     bm25, out["from_tokens"] = build_from_tokens(docs, params)
     queries = [t for t in (tokenizer.tokens(q) for q in questions) if t]

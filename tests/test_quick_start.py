@@ -16,6 +16,7 @@ import pytest
 from test_speech_finder import QUESTIONS, archive
 
 from bot.cli import main
+from bot.terminal import dense_note
 from index import IndexConfig, SearchIndex
 from index.query.speech_tables import dump_tables, load_tables
 from index.query.speeches import SpeechFinder
@@ -284,3 +285,22 @@ def test_check_fails_on_stored_look_ups_that_are_not_the_generation_s(db_path: P
         )
     problem = inspect_database(db_path).problem
     assert problem is not None and "speech_finder" in problem and "1 of" in problem
+
+
+async def test_a_command_does_not_load_a_very_large_sets_vectors_and_says_so_truly(
+    db_path: Path, corpus_dir: Path
+) -> None:
+    config = IndexConfig(db_path=db_path, corpus_dir=corpus_dir, dense=True, embed_now=100_000)
+    idx = SearchIndex(config, embedder=Fake())
+    await idx.initialize()  # every vector embedded and stored
+    await idx.shutdown()
+    idx = SearchIndex(dataclasses.replace(config, load_vectors_max=10), embedder=Fake())
+    await idx.initialize()
+    try:
+        status = idx.dense_status()
+        assert status.unloaded and not status.deferred
+        note = dense_note(status, english=True)
+        assert "does not load" in note and "BM25 alone" in note and "vectors for" not in note
+        assert (await idx.search(ASKED[0], k=3)).hits
+    finally:
+        await idx.shutdown()

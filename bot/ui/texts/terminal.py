@@ -48,5 +48,11 @@ CLI_VECTORS_MISSING = Text(
     "note: the semantic part has vectors for {done} of {rows} paragraphs ({share}); {using}. "
     "'speechbot embed' fills them (resumable), as does the running bot in the background.",
 )
+CLI_VECTORS_NOT_LOADED = Text(
+    "注意：索引有 {rows} 段，命令行不加载语义检索的向量（需要几分钟），本次仅用 BM25 回答；"
+    "运行中的机器人会在后台加载并使用它们。",
+    "note: with {rows} paragraphs a one-off command does not load the semantic part's vectors "
+    "(that takes minutes): BM25 alone answered; the running bot loads and uses them.",
+)
 CLI_BM25_ALONE = Text("本次仅用 BM25 回答", "BM25 alone answered")
 CLI_VECTORS_SO_FAR = Text("本次用已有向量回答", "the vectors so far answered")

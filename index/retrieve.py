@@ -107,6 +107,5 @@ def retrieve(
 def fused(lexical: list[Scored], semantic: list[Scored], n: int) -> list[Scored]:
     """The fused order (reciprocal rank, its best ``POOL`` ordered again by ``rank/combine``),
     each row keeping its BM25 score (0 for rows found by meaning alone)."""
-    bm25 = {s.row: s.score for s in lexical}
     order = fuse([(1.0, lexical), (SEMANTIC_WEIGHT, semantic)], RRF_K, max(n, POOL))
-    return [Scored(s.row, bm25.get(s.row, 0.0)) for s in combined(order, lexical, semantic)[:n]]
+    return combined(order, lexical, semantic)[:n]

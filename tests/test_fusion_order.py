@@ -49,3 +49,11 @@ def test_fused_rows_keep_their_bm25_score_and_meaning_only_rows_score_zero() -> 
     out = fused(lexical, semantic, 3)
     assert {s.row: s.score for s in out} == {1: 7.5, 2: 3.0, 9: 0.0}
     assert out[0].row == 9  # far closer in meaning than anything BM25 found
+
+
+def test_reordered_rows_keep_their_bm25_score_and_meaning_only_rows_score_zero() -> None:
+    pool = [Scored(1, 0.03), Scored(2, 0.02), Scored(3, 0.01)]
+    lexical = [Scored(1, 8.0), Scored(3, 2.0)]
+    semantic = [Scored(2, 0.95), Scored(1, 0.80)]
+    scores = {s.row: s.score for s in combined(pool, lexical, semantic)}
+    assert scores == {1: 8.0, 2: 0.0, 3: 2.0}

@@ -30,11 +30,13 @@ UNLISTED = 0.01
 def combined(
     pool: Sequence[Scored], lexical: Sequence[Scored], semantic: Sequence[Scored]
 ) -> list[Scored]:
-    """``pool``'s first ``POOL`` rows by BM25 share plus weighted similarity, then the rest."""
-    head, tail = list(pool[:POOL]), list(pool[POOL:])
+    """``pool``'s first ``POOL`` rows by BM25 share plus weighted similarity, then the rest,
+    each row with its BM25 score (0 for a row only the semantic ranking found)."""
+    bm25 = {s.row: s.score for s in lexical}
+    head = [Scored(s.row, bm25.get(s.row, 0.0)) for s in pool[:POOL]]
+    tail = [Scored(s.row, bm25.get(s.row, 0.0)) for s in pool[POOL:]]
     if not lexical or not semantic:
         return [*head, *tail]
-    bm25 = {s.row: s.score for s in lexical}
     best = max(bm25.values())
     sims = {s.row: s.score for s in semantic}
     floor = min(sims.values()) - UNLISTED

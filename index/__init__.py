@@ -30,8 +30,9 @@ from .errors import (
     format_since,
 )
 from .rank.bm25 import BM25, BM25Params, Scored, Variant
+from .rank.dense import probe_model
 from .rank.postings import Postings
-from .semantic import DenseStatus, probe_model
+from .semantic import DenseStatus
 from .service import SearchIndex
 from .store.damage import is_damage
 from .store.health import DatabaseHealth, corpus_fingerprint, inspect_database, quick_check

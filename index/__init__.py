@@ -32,7 +32,6 @@ from .errors import (
 from .rank.bm25 import BM25, BM25Params, Scored, Variant
 from .rank.dense import probe_model
 from .rank.postings import Postings
-from .semantic import DenseStatus
 from .service import SearchIndex
 from .store.damage import is_damage
 from .store.health import DatabaseHealth, corpus_fingerprint, inspect_database, quick_check
@@ -43,6 +42,7 @@ from .text.numbers import chinese_number, parse_number
 from .text.tokenize import Tokenizer, corpus_terms
 from .types import (
     BuildReport,
+    DenseStatus,
     Focus,
     Hit,
     IndexInfo,

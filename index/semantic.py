@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import aiosqlite
@@ -29,28 +28,12 @@ from .store.connection import connect
 from .store.snapshot import Snapshot
 from .store.vectors import any_vectors
 from .text.normalize import normalize
-from .types import Progress
+from .types import DenseStatus, Progress
 
 log = logging.getLogger(__name__)
 
 Loader = Callable[[int], Embedder]
 Installed = Callable[[Snapshot, DensePart], None]
-
-
-@dataclass(frozen=True, slots=True)
-class DenseStatus:
-    """What ``/about`` and ``speechbot check`` say of the semantic part."""
-
-    enabled: bool  # asked for (SPEECHBOT_DENSE)
-    available: bool  # the model loaded
-    reason: str  # why it is off, if it is
-    model: str
-    rows: int  # paragraphs in the live generation
-    rows_embedded: int  # of which have their vectors
-    deferred: bool = False  # vectors are missing and this process does not embed them
-    #: Set when the generation is too large for a one-off process to load its vectors (minutes):
-    #: BM25 alone answered, whether or not the vectors are stored (the bot loads them).
-    unloaded: bool = False
 
 
 class Semantic:
@@ -131,9 +114,21 @@ class Semantic:
                 self._later(read, writable, snapshot, installed, model)
             )
             return None
-        if (
-            restored := await saved.restore(read, self.db_path, snapshot, model.model_id)
-        ) is not None:
+        return await self._now(read, writable, snapshot, installed, progress, background, model)
+
+    async def _now(
+        self,
+        read: aiosqlite.Connection,
+        writable: bool,
+        snapshot: Snapshot,
+        installed: Installed,
+        progress: Progress | None,
+        background: bool,
+        model: Embedder,
+    ) -> DensePart | None:
+        """The saved index, or the vectors loaded now; what is missing filled (``attach``)."""
+        restored = await saved.restore(read, self.db_path, snapshot, model.model_id)
+        if restored is not None:
             self.dense = restored[0]
             return self.dense
         plan = await embed.plan(read, snapshot, model.model_id)

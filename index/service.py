@@ -15,7 +15,7 @@ from .errors import BuildError, DatabaseDamaged, IndexUnavailable, ReindexBusy
 from .query.expand import Rules, load_synonyms
 from .rank.dense import DensePart, Embedder
 from .search import Live, search
-from .semantic import DenseStatus, Loader, Semantic
+from .semantic import Loader, Semantic
 from .speeches import generation_lookups, match_reference
 from .store import queries
 from .store.columns import ColumnReader, on_demand
@@ -26,6 +26,7 @@ from .store.opening import open_database
 from .store.snapshot import Snapshot
 from .types import (
     BuildReport,
+    DenseStatus,
     Focus,
     IndexInfo,
     Outline,
@@ -161,8 +162,7 @@ class SearchIndex:
 
     def dense_status(self) -> DenseStatus:
         """Whether the semantic part is on, filling in, or off and why."""
-        rows = self._snapshot.bm25.n_docs if self._snapshot is not None else 0
-        return self._semantic.status(rows)
+        return self._semantic.status(self._snapshot.bm25.n_docs if self._snapshot else 0)
 
     async def embed(self, progress: Progress | None = None) -> tuple[int, int]:
         """Embed what the live generation lacks (``speechbot embed``): (embedded now, all)."""

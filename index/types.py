@@ -182,3 +182,19 @@ class IndexInfo:
     db_bytes: int
     variant: str
     extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DenseStatus:
+    """What ``/about`` and ``speechbot check`` say of the semantic part."""
+
+    enabled: bool  # asked for (SPEECHBOT_DENSE)
+    available: bool  # the model loaded
+    reason: str  # why it is off, if it is
+    model: str
+    rows: int  # paragraphs in the live generation
+    rows_embedded: int  # of which have their vectors
+    deferred: bool = False  # vectors are missing and this process does not embed them
+    #: Set when the generation is too large for a one-off process to load its vectors (minutes):
+    #: BM25 alone answered, whether or not the vectors are stored (the bot loads them).
+    unloaded: bool = False

@@ -116,5 +116,6 @@ def test_bench_dense_adds_the_semantic_rows_from_the_same_built_database(tmp_pat
     assert semantic["standins"]["sentences"] > run["from_text"]["paragraphs"]
     assert semantic["ivf"]["backend"] == "DenseIndex"  # brute force below 100k sentences
     assert semantic["brute"]["questions"] == 4 and semantic["off"]["questions"] == 12
+    assert semantic["restart"]["backend"] == "DenseIndex"  # nothing saved below 100k sentences
     assert semantic["embed"]["query_embedding"]["p50"] > 0
     assert "query embedding" in done.stdout.split("\n\n")[-1]  # the semantic table comes last

@@ -107,6 +107,8 @@ def test_a_follow_up_leans_on_the_previous_answer() -> None:
         ("第三部分第一段", PartRef(part=3, paragraph=1)),
         ("讲话最后总结了什么", PartRef(place="closing")),
         ("怎么加强干部队伍建设", None),
+        ("最后一要讲了什么", PartRef(point=LAST)),
+        ("管党治党最后要做到什么效果", None),  # "must in the end", not "the last 要"
     ],
 )
 def test_every_way_of_pointing_at_a_part_is_read(text: str, ref: PartRef | None) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 import aiosqlite
 import numpy as np
 
-from ..rank import ann_file
+from ..rank import ann, ann_file
 from ..rank.ann import IvfDense
 from ..rank.dense import DensePart, sentence_texts, text_key
 from ..store.queries import fetch_paragraphs
@@ -63,6 +63,8 @@ async def restore(
     if found is None:
         return None
     dense, keys = found
+    if len(keys) < ann.ANN_MIN:  # saved by a release that chose the backend otherwise
+        return None
     ids = np.asarray(snapshot.paragraph_ids, dtype=np.int64)
     plan = Plan(model, keys, dense.owner, len(ids), ids)
     if not await _sample_matches(read, plan):

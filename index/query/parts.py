@@ -73,10 +73,12 @@ def _alt(words: Sequence[str]) -> str:
 def _patterns() -> _Patterns:
     w = word_lists("parts.txt")
     part, point, last = _alt(w["part"]), _alt(w["point"]), _alt(w["last"])
+    nouns = _alt([u for u in w["point"] if u not in w["verb_after_last"]])
     return _Patterns(
         part=re.compile(rf"第\s*({_NUM})\s*(?:{part})|(?:{last})一?个?(?:{part})"),
         point=re.compile(
-            rf"第\s*[（(]?\s*({_NUM})\s*[)）]?\s*个?[“\"]?(?:{point})[”\"]?|(?:{last})一?(?:{point})"
+            rf"第\s*[（(]?\s*({_NUM})\s*[)）]?\s*个?[“\"]?(?:{point})[”\"]?"
+            rf"|(?:{last})(?:一(?:{point})|(?:{nouns}))"
         ),
         listed=re.compile(
             rf"[“\"]?({_NUM})(?:是|要)[”\"]?(?=是什么|讲|说|的|$|有|提|呢|怎么|\s)|[（(]({_NUM})[)）]"

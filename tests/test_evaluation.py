@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+import devtools.evaluate.__main__ as evaluate
 from corpus import bundled_corpus_dir
 from devtools.evaluate.__main__ import main
-from devtools.evaluate.questions import KINDS, blind_set, dev_set
+from devtools.evaluate.questions import HERE, KINDS, blind_set, dev_set
 from devtools.evaluate.report import TARGETS, Figures, check_targets, summary
 from devtools.evaluate.systems import Baseline
 from index import probe_model
@@ -106,3 +107,18 @@ def test_speechbot_eval_runs_from_a_checkout_and_says_so_elsewhere(tmp_path: Pat
     )
     assert elsewhere.returncode == 2
     assert "source checkout" in elsewhere.stderr
+
+
+def test_dev_only_never_asks_the_blind_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse() -> None:
+        raise AssertionError("the blind set was read")
+
+    monkeypatch.setattr(evaluate, "blind_set", refuse)
+    small = tmp_path / "dev.jsonl"
+    first = (HERE / "devset.jsonl").read_text(encoding="utf-8").splitlines()[:5]
+    small.write_text("\n".join(first) + "\n", encoding="utf-8")
+    code = main(["--dev-only", "--dense", "off", "--devset", str(small)])
+    out = capsys.readouterr().out
+    assert code == 0 and "dev (5)" in out and "blind" not in out.split("\n", 1)[1]

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from index.query.speech_text import abbreviations
 from index.query.speeches import COMMON, SpeechFinder, SpeechKey
 from index.text.normalize import normalize
 
@@ -101,3 +102,10 @@ def test_a_speech_named_in_full_is_found_among_5000(big: SpeechFinder) -> None:
 def test_a_year_many_speeches_share_names_none_of_them(big: SpeechFinder) -> None:
     found = big.match(normalize("2015年的讲话讲了什么"))
     assert found.speech is None and found.examined == 0  # 200 titles name 2015: not walked
+
+
+def test_an_abbreviation_is_the_titles_characters_in_order_with_short_skips() -> None:
+    title = "在全县党的建设暨组织宣传统战工作会议上的讲话"
+    assert abbreviations("党建暨组宣统会议讲话", title) == [(0, 10)]
+    assert abbreviations("宣统党建", title) == []  # out of order: two runs of two
+    assert abbreviations("党会议上", title) == []  # 党 … 会: too far apart in the title

@@ -37,6 +37,9 @@ FINDER = SpeechFinder(
         ("党的建设工作怎么抓", None),  # words shared by several titles name none of them
         ("统战工作怎么做", None),  # a topic that is also in a title is a topic
         ("组织宣传工作怎么抓", None),
+        ("党建暨组宣统会议讲话第二部分讲什么", 4),  # its title abbreviated
+        ("县委党建领导小组会上对年轻干部有啥要求", None),  # abbreviates two titles alike
+        ("加强党的建设宣传统战", None),  # scattered title characters are no abbreviation
     ],
 )
 def test_a_speech_is_named_by_year_meeting_or_description(

@@ -20,7 +20,7 @@ from .speech_text import NUMBER, PLAIN, YEAR, bigrams
 #: A bigram or year shared by more speeches than this tells none apart: it is not walked.
 COMMON = 64
 #: Version of the stored form: another one is recomputed, never misread.
-FORMAT = 1
+FORMAT = 2  # 2: the titles' text too (abbreviations are matched against it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,18 +46,20 @@ class Tables:
     year_about: dict[int, list[int]]
     title_years: dict[int, frozenset[int]]
     number_index: dict[str, list[int]]
+    title_texts: dict[int, str]  # normalised, for titles abbreviated in a question
 
 
 def build_tables(keys: Iterable[SpeechKey]) -> Tables:
     """Index each speech's title, years and opening as character bigrams."""
     t = Tables((), {}, defaultdict(list), {}, defaultdict(list), defaultdict(list),
-               defaultdict(list), {}, defaultdict(list))  # fmt: skip
+               defaultdict(list), {}, defaultdict(list), {})  # fmt: skip
     numbers = []
     for key in keys:
         numbers.append(key.number)
         title = normalize(key.title)
         grams = frozenset(g for g in bigrams(YEAR.sub("|", title)) if PLAIN.fullmatch(g))
         t.titles[key.number] = grams
+        t.title_texts[key.number] = title
         for g in grams:
             t.title_index[g].append(key.number)
         in_title = {int(y) for y in YEAR.findall(title)}
@@ -96,6 +98,7 @@ def dump_tables(t: Tables) -> bytes:
         "number_index": t.number_index,
         "year_about": {y: p for y, p in t.year_about.items() if len(p) <= COMMON},
         "desc": desc,
+        "title_texts": [t.title_texts[n] for n in t.numbers],
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -123,5 +126,6 @@ def load_tables(raw: bytes) -> Tables | None:
             described[int(n)][g] = int(count)
     about = {int(y): [int(n) for n in p] for y, p in data["year_about"].items()}
     number_index = {str(d): [int(n) for n in p] for d, p in data["number_index"].items()}
+    texts = {n: str(t) for n, t in zip(numbers, data["title_texts"], strict=True)}
     return Tables(numbers, titles, title_index, described, desc_index, year_title,
-                  about, years, number_index)  # fmt: skip
+                  about, years, number_index, texts)  # fmt: skip

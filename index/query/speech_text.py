@@ -40,6 +40,39 @@ def title_runs(grams: list[str], title: frozenset[str]) -> list[tuple[int, int]]
     return found
 
 
+#: Fewest characters of an abbreviated title ("党建暨组宣统会议" for "党的建设暨组织宣传统战工作
+#: 会议"), and most title characters an abbreviation may skip between two of its own.
+ABBREVIATION_MIN = 4
+ABBREVIATION_SKIP = 3
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def abbreviations(text: str, title: str) -> list[tuple[int, int]]:
+    """Character spans of the question that abbreviate the title: at least ``ABBREVIATION_MIN``
+    Chinese characters found in the title in the same order, skipping at most
+    ``ABBREVIATION_SKIP`` of its characters between two of them. Longest first, disjoint."""
+    spans = []
+    for a, first in enumerate(text):
+        if not _HAN.match(first):
+            continue
+        at = title.find(first)
+        while at >= 0:
+            b, pos = a + 1, at
+            while b < len(text) and _HAN.match(text[b]):
+                nxt = title.find(text[b], pos + 1, pos + 2 + ABBREVIATION_SKIP)
+                if nxt < 0:
+                    break
+                b, pos = b + 1, nxt
+            if b - a >= ABBREVIATION_MIN:
+                spans.append((a, b))
+            at = title.find(first, at + 1)
+    kept: list[tuple[int, int]] = []
+    for a, b in sorted(set(spans), key=lambda s: (s[0] - s[1], s[0])):
+        if all(b <= x or a >= y for x, y in kept):
+            kept.append((a, b))
+    return kept
+
+
 def naming_phrases(text: str, markers: tuple[str, ...]) -> list[tuple[int, int]]:
     """The text before each reference marker, back to punctuation or the previous marker."""
     phrases = []

@@ -22,6 +22,7 @@ from .speech_text import (
     ORDINAL,
     PLAIN,
     YEAR,
+    abbreviations,
     bigrams,
     covered,
     naming_phrases,
@@ -85,6 +86,7 @@ class SpeechFinder:
         self._year_about = t.year_about
         self._title_years = t.title_years
         self._number_index = t.number_index
+        self._title_texts = t.title_texts
         self.numbers: tuple[int, ...] = tuple(sorted(t.numbers))
         self._n = max(1, len(t.numbers))
 
@@ -172,12 +174,14 @@ class SpeechFinder:
             if posting and len(posting) <= COMMON:
                 candidates.update(posting)
                 examined += len(posting)
+        masked = YEAR.sub(lambda m: "|" * len(m.group()), text)
         for number in candidates:
             title = self._titles[number]
             runs = [
                 (a, b, self._run_weight(text, a, b, len(self._title_index[grams[a]])))
                 for a, b in title_runs(grams, title)
             ]
+            runs = self._with_abbreviations(text, masked, number, runs)
             counted = [(a, b, w) for a, b, w in runs if w > 0]
             if not counted:
                 continue
@@ -186,6 +190,18 @@ class SpeechFinder:
             spans[number].extend((a, b) for a, b, _ in counted)
             examined += len(grams)
         return examined
+
+    def _with_abbreviations(
+        self, text: str, masked: str, number: int, runs: list[tuple[int, int, float]]
+    ) -> list[tuple[int, int, float]]:
+        """``runs`` with the spans that abbreviate the title in their place (each weighed as a
+        run of its characters), when longer than the exact runs inside them."""
+        for a, b in abbreviations(masked, self._title_texts[number]):
+            inside = [r for r in runs if a <= r[0] and r[1] <= b]
+            if all(y - x < b - a for x, y, _ in inside):
+                runs = [r for r in runs if r not in inside]
+                runs.append((a, b, self._run_weight(text, a, b, 1)))
+        return runs
 
     def _run_weight(self, text: str, start: int, end: int, shared: int) -> float:
         """How strongly ``text[start:end]``, shared with a title, names that speech (a run of

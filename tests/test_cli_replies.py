@@ -119,3 +119,21 @@ def test_the_labels_around_the_passages_follow_lang_or_speechbot_language(
     monkeypatch.setenv("SPEECHBOT_LANGUAGE", "fr")
     assert main(["outline"]) == 2
     assert "SPEECHBOT_LANGUAGE must be zh or en" in capsys.readouterr().err
+
+
+def test_ask_answers_without_importing_the_telegram_library(env: None, tmp_path: Path) -> None:
+    probe = (
+        "import sys\nfrom bot.cli import main\n"
+        f"main(['ask', {QUESTION!r}, '--color', 'never'])\n"
+        "print('telegram' in {m.split('.')[0] for m in sys.modules})\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "[1]" in done.stdout and done.stdout.strip().splitlines()[-1] == "False"

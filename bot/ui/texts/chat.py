@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from telegram import BotCommand
-
 from .base import Text
 
 # --- /start, /help, the command menu ------------------------------------------------------------
@@ -59,29 +57,31 @@ Send a .txt, .md or .docx file — preview, then confirm to add or replace a spe
 #: The button under inline results that opens the private chat with /start help.
 INLINE_HELP = Text("使用说明", "How to use")
 
-COMMANDS_ZH = [
-    BotCommand("search", "搜索讲话内容"),
-    BotCommand("outline", "讲话目录与提纲"),
-    BotCommand("about", "语料与索引信息"),
-    BotCommand("help", "使用说明"),
+# The command menu, as (command, description) pairs: set_my_commands takes them as they are, and
+# the catalogue stays free of telegram (the command line imports it without the library).
+COMMANDS_ZH: list[tuple[str, str]] = [
+    ("search", "搜索讲话内容"),
+    ("outline", "讲话目录与提纲"),
+    ("about", "语料与索引信息"),
+    ("help", "使用说明"),
 ]
-COMMANDS_EN = [
-    BotCommand("search", "Search the speeches"),
-    BotCommand("outline", "List speeches and their outlines"),
-    BotCommand("about", "Corpus and index information"),
-    BotCommand("help", "How to use this bot"),
+COMMANDS_EN: list[tuple[str, str]] = [
+    ("search", "Search the speeches"),
+    ("outline", "List speeches and their outlines"),
+    ("about", "Corpus and index information"),
+    ("help", "How to use this bot"),
 ]
-ADMIN_COMMANDS_ZH = [
-    BotCommand("reindex", "重建索引（管理员）"),
-    BotCommand("stats", "使用统计（管理员）"),
-    BotCommand("speeches", "已索引的讲话、文件与日期（管理员）"),
-    BotCommand("remove", "移除一篇讲话：/remove 编号（管理员）"),
+ADMIN_COMMANDS_ZH: list[tuple[str, str]] = [
+    ("reindex", "重建索引（管理员）"),
+    ("stats", "使用统计（管理员）"),
+    ("speeches", "已索引的讲话、文件与日期（管理员）"),
+    ("remove", "移除一篇讲话：/remove 编号（管理员）"),
 ]
-ADMIN_COMMANDS_EN = [
-    BotCommand("reindex", "Rebuild the index (admins)"),
-    BotCommand("stats", "Usage statistics (admins)"),
-    BotCommand("speeches", "Indexed speeches, files and dates (admins)"),
-    BotCommand("remove", "Take a speech out: /remove N (admins)"),
+ADMIN_COMMANDS_EN: list[tuple[str, str]] = [
+    ("reindex", "Rebuild the index (admins)"),
+    ("stats", "Usage statistics (admins)"),
+    ("speeches", "Indexed speeches, files and dates (admins)"),
+    ("remove", "Take a speech out: /remove N (admins)"),
 ]
 
 # --- questions -----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 
 from corpus import corpus_files
 from index import BuildError, IndexConfig, SearchIndex, SearchResult, Tokenizer
-from index.build import rows
+from index.build import insert, rows
 from index.build.parallel import Texts, Tokens
 from index.store.schema import VISIBLE
 
@@ -132,8 +132,11 @@ async def test_a_corpus_without_a_readable_speech_fails_and_the_old_index_serves
 
 
 async def test_a_build_killed_halfway_leaves_the_old_index_and_the_next_build_cleans_up(
-    index: SearchIndex, db_path: Path, corpus_dir: Path
+    index: SearchIndex, db_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A build commits a block of rows at a time; one speech's rows each here, so that rows of
+    # the killed build are left behind for the next build to clean up.
+    monkeypatch.setattr(insert, "COMMIT_ROWS", 1)
     old, old_visible = await _answers(index), _visible(db_path)
     for path in corpus_files(corpus_dir):  # every speech must be tokenised again
         path.write_text(path.read_text(encoding="utf-8") + "\n要把星火燎原计划落到实处。\n")

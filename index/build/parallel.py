@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from itertools import chain
+from itertools import chain, compress, islice
 
 import numpy as np
 import numpy.typing as npt
@@ -30,15 +30,20 @@ Result = tuple[str, Tokens, Encoded]
 
 
 class _Ids(dict[str, int]):
-    """Term → id, a missing term getting the next id (and recorded in ``terms``)."""
+    """Token → id, or -1 for a token that is no index token; a missing index token gets the
+    next id (and is recorded in ``terms``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: Callable[[str], bool] | None = None) -> None:
         super().__init__()
         self.terms: list[str] = []
+        self._keep = keep
 
-    def __missing__(self, term: str) -> int:
-        self[term] = number = len(self.terms)
-        self.terms.append(term)
+    def __missing__(self, token: str) -> int:
+        if self._keep is not None and not self._keep(token):
+            self[token] = -1
+            return -1
+        self[token] = number = len(self.terms)
+        self.terms.append(token)
         return number
 
 
@@ -50,9 +55,10 @@ class LocalVocab:
     order (``base`` lets the parent check it).
     """
 
-    def __init__(self, key: int) -> None:
+    def __init__(self, key: int, keep: Callable[[str], bool] | None = None) -> None:
+        """``keep``: which tokens of a cut are index tokens (for ``encode_cuts``)."""
         self.key = key
-        self._ids = _Ids()
+        self._ids = _Ids(keep)
         self._sent = 0
 
     def encode(self, paragraphs: Sequence[Sequence[str]]) -> Encoded:
@@ -63,6 +69,25 @@ class LocalVocab:
             dtype=np.int32,
             count=int(lengths.sum()),
         )
+        return self._encoded(ids, lengths)
+
+    def encode_cuts(self, cuts: Sequence[Sequence[str]]) -> tuple[list[str], Encoded]:
+        """Each paragraph's index tokens space-joined, and encoded, from its whole cut.
+
+        One dictionary look-up per token both tells an index token (``keep``, remembered) and
+        gives its id.
+        """
+        flat = list(chain.from_iterable(cuts))
+        every = np.fromiter(map(self._ids.__getitem__, flat), dtype=np.int32, count=len(flat))
+        kept = every >= 0
+        ends = np.fromiter(map(len, cuts), dtype=np.int64, count=len(cuts)).cumsum()
+        counted = np.concatenate(([0], kept.cumsum()))
+        lengths = np.diff(counted[np.concatenate(([0], ends))]).astype(np.int32)
+        tokens = iter(compress(flat, kept.tolist()))
+        joined = [" ".join(islice(tokens, n)) for n in lengths.tolist()]
+        return joined, self._encoded(every[kept], lengths)
+
+    def _encoded(self, ids: npt.NDArray[np.int32], lengths: npt.NDArray[np.int32]) -> Encoded:
         base, new = self._sent, self._ids.terms[self._sent :]
         self._sent = len(self._ids.terms)
         return self.key, base, new, ids, lengths
@@ -79,7 +104,7 @@ def _init(
     global _worker
     tokenizer = Tokenizer(user_words, stopwords, engine_words=engine_words)
     tokenizer.initialize()
-    _worker = (tokenizer, LocalVocab(os.getpid()))
+    _worker = (tokenizer, LocalVocab(os.getpid(), tokenizer.is_index_token))
 
 
 def joined(texts: Texts) -> str:
@@ -128,9 +153,14 @@ def encode_result(vocab: LocalVocab, result: tuple[str, Tokens]) -> Result:
 def _task(texts: Texts) -> Result:
     assert _worker is not None
     tokenizer, vocab = _worker
-    sig, titles, paragraphs = _signed_lists(tokenizer, texts)
-    tokens = ([" ".join(t) for t in titles], [" ".join(t) for t in paragraphs])
-    return sig, tokens, vocab.encode(paragraphs)
+    title, titles, paragraphs = texts
+    norm_titles = [normalize(t) for t in titles]
+    norm_paragraphs = [normalize(t) for t in paragraphs]
+    whole = "\n".join([normalize(title), *norm_titles, *norm_paragraphs])  # as _signed_lists
+    sig = tokenizer.signature_of_normalized(whole)
+    joined, encoded = vocab.encode_cuts([tokenizer.cut(t) for t in norm_paragraphs])
+    titles_joined = [" ".join(tokenizer.tokens_of_normalized(t)) for t in norm_titles]
+    return sig, (titles_joined, joined), encoded
 
 
 def workers() -> int:

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
-import time
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 
 import aiosqlite
 
-from corpus import LoadedSpeech, Section, Speech
+from corpus import LoadedSpeech, Speech
 
 from ..text.tokenize import Tokenizer
 from ..types import Progress
+from .insert import NextIds, insert_speech
 from .parallel import (
     POOL_MIN_PARAGRAPHS,
     LocalVocab,
     Result,
     Texts,
-    Tokens,
     encode_result,
     signed_tokens,
     tokenize_all,
@@ -80,32 +77,23 @@ async def write_speeches(
     retokenized: list[str] = []
     # Tokenising is CPU work (here or in the pool): keep it off the event loop, on one thread
     # that also closes the generator when the build ends or is cancelled (see ``threaded``).
+    next_ids = await NextIds.read(db)  # commits every COMMIT_ROWS paragraphs, not per speech
     async with contextlib.aclosing(ThreadOwnedIterator(results, "speechbot-tokenize")) as steps:
         for i, number in todo:
             sig, tokens, encoded = await steps.step()
             item = items[i]
             assert item is not None  # released only below, after its job was made
-            kept[i] = await _insert_speech(db, gen, number, item, sig, tokens)
+            kept[i], ids = await insert_speech(db, gen, number, item, sig, tokens, next_ids)
             if stream is not None:
-                ids = await _paragraph_ids(db, kept[i])
                 await asyncio.to_thread(stream.add, item.speech, number, ids, tokens[0], encoded)
             retokenized.append(item.path.name)
             items[i] = item = None
-            await db.commit()
             done += 1
             report("tokenize", done, total)
+    await db.commit()
     if stream is not None:
         await asyncio.to_thread(stream.flush)
     return kept, retokenized, stream
-
-
-async def _paragraph_ids(db: aiosqlite.Connection, speech_id: int) -> list[int]:
-    rows = await (
-        await db.execute(
-            "SELECT id FROM paragraphs WHERE speech_id = ? ORDER BY ordinal", (speech_id,)
-        )
-    ).fetchall()
-    return [int(r[0]) for r in rows]
 
 
 async def _plan(
@@ -146,94 +134,3 @@ def _speech(items: Sequence[LoadedSpeech | None], i: int) -> Speech:
 
 def _texts(speech: Speech) -> Texts:
     return speech.title, [s.title for s in speech.walk()], [p.text for p in speech.paragraphs]
-
-
-async def _insert_speech(
-    db: aiosqlite.Connection,
-    gen: int,
-    number: int,
-    item: LoadedSpeech,
-    sig: str,
-    tokens: Tokens,
-) -> int:
-    speech = item.speech
-    paragraphs = speech.paragraphs
-    section_tokens, para_tokens = tokens
-    cur = await db.execute(
-        "INSERT INTO speeches (number, source, sha256, token_sig, title, year, encoding, salutation,"
-        " closing, n_paragraphs, file_mtime, added_at, gen_from)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            number,
-            item.path.name,
-            item.sha256,
-            sig,
-            speech.title,
-            speech.year,
-            speech.encoding,
-            speech.salutation,
-            json.dumps(list(speech.closing), ensure_ascii=False),
-            len(paragraphs),
-            _mtime(item.path),
-            time.time(),
-            gen,
-        ),
-    )
-    speech_id = int(cur.lastrowid or 0)
-    section_ids: dict[int, int] = {}
-    path_of: dict[tuple[str, ...], int] = {}
-    await _insert_sections(
-        db, speech_id, speech.sections, None, (), section_tokens, section_ids, path_of
-    )
-    await db.executemany(
-        "INSERT INTO paragraphs (speech_id, section_id, ordinal, text, tokens) VALUES (?, ?, ?, ?, ?)",
-        [
-            (speech_id, path_of[p.section_path], p.ordinal, p.text, tokens)
-            for p, tokens in zip(paragraphs, para_tokens, strict=True)
-        ],
-    )
-    return speech_id
-
-
-async def _insert_sections(
-    db: aiosqlite.Connection,
-    speech_id: int,
-    sections: Sequence[Section],
-    parent: int | None,
-    parent_path: tuple[str, ...],
-    tokens: list[str],
-    ids: dict[int, int],
-    path_of: dict[tuple[str, ...], int],
-) -> None:
-    for section in sections:
-        ordinal = len(ids)
-        path = (*parent_path, section.title)
-        cur = await db.execute(
-            "INSERT INTO sections (speech_id, parent_id, ordinal, level, marker_level, kind, number,"
-            " title, path, tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                speech_id,
-                parent,
-                ordinal,
-                section.level,
-                section.marker_level,
-                str(section.kind),
-                section.number,
-                section.title,
-                json.dumps(list(path), ensure_ascii=False),
-                tokens[ordinal],
-            ),
-        )
-        section_id = int(cur.lastrowid or 0)
-        ids[ordinal] = section_id
-        path_of.setdefault(path, section_id)
-        await _insert_sections(
-            db, speech_id, section.children, section_id, path, tokens, ids, path_of
-        )
-
-
-def _mtime(path: Path) -> float | None:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return None

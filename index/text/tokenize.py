@@ -216,6 +216,14 @@ class Tokenizer:
             (self._keep if keep else self._wordy_stop if wordy else self._unwordy).add(token)
         return wordy, keep
 
+    def is_index_token(self, token: str) -> bool:
+        """Whether ``tokens`` keeps this token of a cut (wordy, not a stopword)."""
+        if token in self._keep:
+            return True
+        if token in self._unwordy or token in self._wordy_stop:
+            return False
+        return self._learn(token)
+
     def _wordy(self, token: str) -> bool:
         if token in self._keep or token in self._wordy_stop:
             return True

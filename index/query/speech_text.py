@@ -52,8 +52,13 @@ def abbreviations(text: str, title: str) -> list[tuple[int, int]]:
     Chinese characters found in the title in the same order, skipping at most
     ``ABBREVIATION_SKIP`` of its characters between two of them. Longest first, disjoint."""
     spans = []
+    chars = set(title)
     for a, first in enumerate(text):
-        if not _HAN.match(first):
+        # Only from a run of at least ABBREVIATION_MIN of the question's characters that the
+        # title has at all: most starts are turned down by a set look-up.
+        if first not in chars or not _HAN.match(first):
+            continue
+        if not all(c in chars for c in text[a + 1 : a + ABBREVIATION_MIN]):
             continue
         at = title.find(first)
         while at >= 0:

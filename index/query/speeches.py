@@ -99,9 +99,9 @@ class SpeechFinder:
         examined = self._years(text, scores, spans)
         examined += self._numbers(text, scores)
         self._ordinal(text, scores, spans)
-        examined += self._title_runs(text, scores, spans)
-        self._common_years(text, scores, spans)
         referenced = any(w in text for w in self.words.meeting)
+        examined += self._title_runs(text, scores, spans, referenced)
+        self._common_years(text, scores, spans)
         if referenced:
             examined += self._descriptions(text, scores, spans)
         return self._decide(text, scores, spans, referenced, examined)
@@ -164,8 +164,14 @@ class SpeechFinder:
                     spans[number].append(found.span())
 
     def _title_runs(
-        self, text: str, scores: dict[int, float], spans: dict[int, list[tuple[int, int]]]
+        self,
+        text: str,
+        scores: dict[int, float],
+        spans: dict[int, list[tuple[int, int]]],
+        referenced: bool,
     ) -> int:
+        """Runs of the question each candidate's title shares; abbreviated titles too when the
+        question names a meeting or a speech (``referenced``: "党建暨组宣统会议讲话")."""
         grams = bigrams(YEAR.sub(lambda m: "|" * len(m.group()), text))
         candidates: set[int] = set(scores)
         examined = 0
@@ -181,7 +187,8 @@ class SpeechFinder:
                 (a, b, self._run_weight(text, a, b, len(self._title_index[grams[a]])))
                 for a, b in title_runs(grams, title)
             ]
-            runs = self._with_abbreviations(text, masked, number, runs)
+            if referenced:
+                runs = self._with_abbreviations(text, masked, number, runs)
             counted = [(a, b, w) for a, b, w in runs if w > 0]
             if not counted:
                 continue

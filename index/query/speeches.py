@@ -170,8 +170,9 @@ class SpeechFinder:
         spans: dict[int, list[tuple[int, int]]],
         referenced: bool,
     ) -> int:
-        """Runs of the question each candidate's title shares; abbreviated titles too when the
-        question names a meeting or a speech (``referenced``: "党建暨组宣统会议讲话")."""
+        """Runs of the question each candidate's title shares; an abbreviated title too when the
+        question names a meeting or a speech (``referenced``: "党建暨组宣统会议讲话") and no run
+        quotes that title well enough to name it."""
         grams = bigrams(YEAR.sub(lambda m: "|" * len(m.group()), text))
         candidates: set[int] = set(scores)
         examined = 0
@@ -187,7 +188,8 @@ class SpeechFinder:
                 (a, b, self._run_weight(text, a, b, len(self._title_index[grams[a]])))
                 for a, b in title_runs(grams, title)
             ]
-            if referenced:
+            if referenced and max((w for _, _, w in runs), default=0.0) < MIN_SCORE:
+                # The title is not quoted: perhaps abbreviated (a fallback, so cheap overall).
                 runs = self._with_abbreviations(text, masked, number, runs)
             counted = [(a, b, w) for a, b, w in runs if w > 0]
             if not counted:

@@ -127,20 +127,13 @@ class Semantic:
         model: Embedder,
     ) -> DensePart | None:
         """The saved index, or the vectors loaded now; what is missing filled (``attach``)."""
-        restored = await saved.restore(read, self.db_path, snapshot, model.model_id)
-        if restored is not None:
-            self.dense = restored[0]
-            return self.dense
-        plan = await embed.plan(read, snapshot, model.model_id)
         write = await connect(self.db_path) if writable else None
         try:
-            self.dense, missing = await assemble.load(read, write, plan, self.threads, self._extra)
+            plan, missing = await self._load(read, write, snapshot, model, None)
         except BaseException:
             if write is not None:
                 await write.close()
             raise
-        if write is not None and not len(missing):
-            await saved.keep(self.db_path, snapshot, plan, self.dense)
         if len(missing) and background:
             self._task = asyncio.create_task(
                 self._fill(read, write, plan, missing, model, snapshot, installed, None)
@@ -168,24 +161,37 @@ class Semantic:
         then its fill (and the index saved for the next start)."""
         write = await connect(self.db_path) if writable else None
         try:
-            restored = await saved.restore(read, self.db_path, snapshot, model.model_id)
-            if restored is None:
-                plan = await embed.plan(read, snapshot, model.model_id)
-                self.dense, missing = await assemble.load(
-                    read, write, plan, self.threads, self._extra
-                )
-            else:
-                (self.dense, plan), missing = restored, np.zeros(0, dtype=np.int64)
+            plan, missing = await self._load(read, write, snapshot, model, installed)
         except Exception as exc:
             log.warning("loading vectors failed (%s: %s); BM25 answers", type(exc).__name__, exc)
             if write is not None:
                 await write.close()
             return
-        if self.dense is not None:
+        await self._fill(read, write, plan, missing, model, snapshot, installed, None)
+
+    async def _load(
+        self,
+        read: aiosqlite.Connection,
+        write: aiosqlite.Connection | None,
+        snapshot: Snapshot,
+        model: Embedder,
+        installed: Installed | None,
+    ) -> tuple[embed.Plan, npt.NDArray[np.int64]]:
+        """``self.dense`` from the saved index (nothing missing), or from the generation's plan
+        and known vectors, served (``installed``) and then, when complete, saved for the next
+        start; the plan and the sentences missing."""
+        restored = await saved.restore(read, self.db_path, snapshot, model.model_id)
+        if restored is not None:
+            self.dense, plan = restored
+            missing = np.zeros(0, dtype=np.int64)
+        else:
+            plan = await embed.plan(read, snapshot, model.model_id)
+            self.dense, missing = await assemble.load(read, write, plan, self.threads, self._extra)
+        if installed is not None and self.dense is not None:
             installed(snapshot, self.dense)
         if write is not None and restored is None and not len(missing):
             await saved.keep(self.db_path, snapshot, plan, self.dense)
-        await self._fill(read, write, plan, missing, model, snapshot, installed, None)
+        return plan, missing
 
     async def _nothing_stored(self, read: aiosqlite.Connection, snapshot: Snapshot) -> bool:
         """Whether ``snapshot`` is too large to embed now and no vector of the model is stored

@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import aiosqlite
@@ -34,6 +35,17 @@ log = logging.getLogger(__name__)
 
 Loader = Callable[[int], Embedder]
 Installed = Callable[[Snapshot, DensePart], None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Attaching:
+    """What one attach works on: the reading connection, whether the database may be written,
+    the generation, and whom to tell when its vectors are served."""
+
+    read: aiosqlite.Connection
+    writable: bool
+    snapshot: Snapshot
+    installed: Installed
 
 
 class Semantic:
@@ -107,27 +119,20 @@ class Semantic:
         if (model := await self._model()) is None:
             self.dense = None
             return None
+        target = _Attaching(read, writable, snapshot, installed)
         if background and snapshot.bm25.n_docs > self.foreground_max:
             # Planning and loading take minutes here: BM25 answers until the vectors are in.
             self.dense = None
-            self._task = asyncio.create_task(
-                self._later(read, writable, snapshot, installed, model)
-            )
+            self._task = asyncio.create_task(self._later(target, model))
             return None
-        return await self._now(read, writable, snapshot, installed, progress, background, model)
+        return await self._now(target, progress, background, model)
 
     async def _now(
-        self,
-        read: aiosqlite.Connection,
-        writable: bool,
-        snapshot: Snapshot,
-        installed: Installed,
-        progress: Progress | None,
-        background: bool,
-        model: Embedder,
+        self, target: _Attaching, progress: Progress | None, background: bool, model: Embedder
     ) -> DensePart | None:
         """The saved index, or the vectors loaded now; what is missing filled (``attach``)."""
-        write = await connect(self.db_path) if writable else None
+        read, snapshot, installed = target.read, target.snapshot, target.installed
+        write = await connect(self.db_path) if target.writable else None
         try:
             plan, missing = await self._load(read, write, snapshot, model, None)
         except BaseException:
@@ -149,17 +154,11 @@ class Semantic:
             await self._fill(read, write, plan, missing, model, snapshot, None, progress)
         return self.dense
 
-    async def _later(
-        self,
-        read: aiosqlite.Connection,
-        writable: bool,
-        snapshot: Snapshot,
-        installed: Installed,
-        model: Embedder,
-    ) -> None:
+    async def _later(self, target: _Attaching, model: Embedder) -> None:
         """A large generation's saved index, or its plan and vectors loaded in the background,
         then its fill (and the index saved for the next start)."""
-        write = await connect(self.db_path) if writable else None
+        read, snapshot, installed = target.read, target.snapshot, target.installed
+        write = await connect(self.db_path) if target.writable else None
         try:
             plan, missing = await self._load(read, write, snapshot, model, installed)
         except Exception as exc:

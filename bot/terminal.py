@@ -91,6 +91,8 @@ def render_result(
             else texts.CLI_WHICH_WITH_HITS(english)
         )
         blocks.append(which + "\n" + candidates)
+    if result.spelled:
+        blocks.append(texts.CLI_SPELLED(english, pairs=texts.spelled_pairs(result.spelled)))
     if result.tentative:
         blocks.append(texts.CLI_TENTATIVE(english))
     for hit in result.hits:

@@ -42,6 +42,7 @@ class Ranked:
     tentative: bool = False  # passages that may be related, none answering directly
     understood: Understood | None = None
     available: int | None = None  # the part asked for does not exist: how many there are
+    spelled: tuple[tuple[str, str], ...] = ()  # homophone typos read as words: (typed, meant)
 
 
 def retrieve(

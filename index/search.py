@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from .query.expand import Vocabulary, query_tokens, units
+from .query.expand import Unit, Vocabulary, query_tokens, units
 from .query.focus import answer_focus, scope_of, section_by_id
 from .query.parts import OPENING, Resolved, asked, enumeration_markers, resolve
 from .query.prefer import preferred_ranges
@@ -92,7 +92,7 @@ def rank(
     info = snap.speeches.get(speech) if speech is not None else None
     text = with_years(understood.text, info.year if info else None)
     markers = enumeration_markers(found.enumerated) if found.enumerated is not None else []
-    parts = units(" ".join([text, *markers]), snap.tokenizer, live.vocab)
+    parts, spelled = _units(live, " ".join([text, *markers]))
     if section is None and speech is not None and not query_tokens(asked(parts)):
         # A speech named and nothing asked of it ("2023年县委工作会议讲话"): its opening.
         section = resolve(live.sections.get(speech, []), OPENING).section
@@ -121,7 +121,14 @@ def rank(
     )  # fmt: skip
     if markers and row_range is not None:
         ranked = _marked_first(snap, ranked, markers, n, row_range)
-    return dataclasses.replace(ranked, understood=understood)
+    return dataclasses.replace(ranked, understood=understood, spelled=spelled)
+
+
+def _units(live: Live, text: str) -> tuple[list[Unit], tuple[tuple[str, str], ...]]:
+    """The question's units, homophone typos read as the words they sound like, and those."""
+    tokenizer = live.snapshot.tokenizer
+    text, _, fixes = live.vocab.spelled(text, tokenizer.tokens(text))
+    return units(text, tokenizer, live.vocab), tuple((f.typed, f.meant) for f in fixes)
 
 
 def _marked_first(
@@ -218,4 +225,5 @@ async def search(
         candidates=tuple(snap.speeches[c] for c in named if c in snap.speeches),
         available=ranked.available,
         focus=answer_focus(first, ranked.speech, ranked.section, *context),
+        spelled=ranked.spelled,
     )

@@ -73,6 +73,8 @@ class SearchResult:
     candidates: tuple[SpeechInfo, ...] = ()  # "哪篇讲话？": the speeches it may mean
     available: int | None = None  # the part asked for does not exist: how many there are
     focus: Focus | None = None  # what a follow-up to this answer may lean on
+    # Homophone typos the question was read with: (typed, meant) pairs ("陪训", "培训").
+    spelled: tuple[tuple[str, str], ...] = ()
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.hits)

@@ -96,6 +96,13 @@ def test_cli_marks_whole_words_only(env: None, capsys: pytest.CaptureFixture[str
     assert marked and all(len(m) >= 2 for m in marked)
 
 
+def test_ask_says_which_typo_it_read_as_which_word(
+    env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ask", "党校陪训工作有什么要求", "--color", "never", "-k", "1"]) == 0
+    assert capsys.readouterr().out.startswith("（已按 “陪训”→“培训” 理解）")
+
+
 def test_reindex_force_builds_a_new_generation_of_an_unchanged_corpus(
     env: None, capsys: pytest.CaptureFixture[str]
 ) -> None:

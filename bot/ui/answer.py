@@ -117,6 +117,8 @@ def answer(
             head += "\n" + view.scope
         if result.section:
             head += texts.ANSWER_SECTION(english, section=esc(short(result.section, 60)))
+        if result.spelled:
+            head += texts.ANSWER_SPELLED(english, pairs=esc(texts.spelled_pairs(result.spelled)))
         if result.tentative:
             head += texts.ANSWER_TENTATIVE(english)
         blocks = [head]

@@ -11,8 +11,16 @@ HERE = Path(__file__).resolve().parent.parent / "questions"
 #: it, a second set written from the speeches alone for tuning the semantic part, a third of
 #: parts, speech topics and follow-ups (other wordings of parts, relative follow-ups), and a
 #: fourth (everyday wording and unanswerable questions, also from the speeches alone) for
-#: calibrating the relevance decision.
-DEV_FILES = ("devset.jsonl", "heldout.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl")
+#: calibrating the relevance decision, and a fifth written to the blind set's brief (every kind,
+#: from the speeches alone, by someone who saw no code, no other set and no word list).
+DEV_FILES = (
+    "devset.jsonl",
+    "heldout.jsonl",
+    "dev2.jsonl",
+    "dev3.jsonl",
+    "dev4.jsonl",
+    "dev5.jsonl",
+)
 #: Never tuned on: written before any tuning by someone who saw neither code nor word lists.
 BLIND_FILE = "blind.jsonl"
 #: The first development set's names for the kinds the later sets share.

@@ -74,7 +74,9 @@ async def _ask(
 
 
 def _outcome(q: Question, result: SearchResult) -> Outcome:
-    texts = [h.text for h in result.hits] if result.relevant else []
+    # A passage is shown under its section's headings (the baseline's chunks are lines, headings
+    # among them): an answer in the heading a passage is shown under counts, as the user reads it.
+    texts = [f"{h.section}\n{h.text}" for h in result.hits] if result.relevant else []
     return Outcome(q, rank_of(texts, q.answers), not result.relevant)
 
 

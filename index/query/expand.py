@@ -17,6 +17,7 @@ from ..errors import IndexUnavailable
 from ..rank.bm25 import BM25
 from ..text.normalize import normalize
 from ..text.tokenize import Tokenizer
+from . import typos
 
 #: Times a question's own term counts in BM25 relative to a term it was expanded to.
 OWN_WEIGHT = 2
@@ -102,6 +103,28 @@ class Vocabulary:
             self._starts[i] = pos
             pos += len(term) + 1
         self._terms = terms
+        self._tokenizer = tokenizer
+
+    def frequency(self, word: str) -> int:
+        """How many paragraphs hold ``word`` (0: not in the vocabulary)."""
+        at = self.bm25.vocab.get(word)
+        return 0 if at is None else int(self.bm25.df[at])
+
+    def spelled(
+        self, text: str, tokens: list[str]
+    ) -> tuple[str, list[str], list[typos.Correction]]:
+        """``text`` and its tokens with homophone typos corrected (``query/typos``), and the
+        corrections."""
+        unknown = [t for t in tokens if t not in self.bm25.vocab]
+        if not unknown:
+            return text, tokens, []
+        norm = normalize(text)
+        tok = self._tokenizer
+        fixes = typos.corrections(norm, tok.cut(norm), self.frequency, tok.is_word, tok.stopwords)
+        if not fixes:
+            return text, tokens, []
+        fixed = typos.corrected(norm, fixes)
+        return fixed, self._tokenizer.tokens(fixed), fixes
 
     def phrases_at(self, token: str) -> list[Phrase]:
         """The synonym phrases whose words start with ``token``, longest first."""
@@ -146,7 +169,8 @@ def fallback(token: str, vocab: Vocabulary, text: str = "") -> tuple[tuple[str, 
 
 
 def units(text: str, tokenizer: Tokenizer, vocab: Vocabulary) -> list[Unit]:
-    """The question's units: synonym phrases first (whole words of it), then its other tokens."""
+    """The question's units: synonym phrases first (whole words of it), then its other tokens
+    (``text`` as ``Vocabulary.spelled`` corrected it)."""
     tokens = tokenizer.tokens(text)
     found: list[Unit] = []
     used = [False] * len(tokens)

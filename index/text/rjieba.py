@@ -76,6 +76,10 @@ class RustCut:
         """jieba-rs's suggested frequency (it depends on the dictionary total: for tests)."""
         return int(self._jieba.suggest_freq(segment))
 
+    def has_word(self, word: str) -> bool:
+        """Whether ``word`` is in the dictionary (jieba's or a user word)."""
+        return bool(self._jieba.has_word(word))
+
     @staticmethod
     def handles(text: str) -> bool:
         """Whether this cut equals jieba's for ``text`` (else use jieba itself)."""

@@ -186,6 +186,17 @@ class Tokenizer:
                 self._initialize_python()
         return list(self._jieba.lcut(normalized))
 
+    def is_word(self, word: str) -> bool:
+        """Whether ``word`` is a word of jieba's dictionary (general Chinese) or a user word."""
+        if not self._ready:
+            self.initialize()
+        if self._rust is not None:
+            return self._rust.has_word(word)
+        if not self._python_ready:
+            with self._lock:
+                self._initialize_python()
+        return int(self._jieba.FREQ.get(word, 0)) > 0
+
     def python_cut(self, normalized: str) -> list[str]:
         """Python jieba's own tokens (for tests comparing the engines)."""
         if not self._ready:

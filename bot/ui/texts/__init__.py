@@ -21,6 +21,7 @@ from .base import Text as Text
 from .base import is_english as is_english
 from .base import said as said
 from .base import say as say
+from .base import spelled_pairs as spelled_pairs
 from .chat import *
 from .corpus import *
 from .replies import *

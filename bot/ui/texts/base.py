@@ -55,3 +55,8 @@ def said(value: str | Text | Phrase, english: bool) -> str:
 def is_english(language_code: str | None) -> bool:
     """Whether to answer a user in English."""
     return bool(language_code) and str(language_code).lower().startswith("en")
+
+
+def spelled_pairs(pairs: tuple[tuple[str, str], ...]) -> str:
+    """Typos and the words they were read as: “陪训”→“培训”、“住村”→“驻村”."""
+    return "、".join(f"“{typed}”→“{meant}”" for typed, meant in pairs)

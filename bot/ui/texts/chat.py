@@ -101,6 +101,7 @@ NOT_ADMIN = Text("抱歉，此操作仅限管理员使用。", "Sorry, only admi
 # --- answers (values escaped by bot/ui/render.py) ------------------------------------------------
 
 ANSWER_SECTION = Text("\n📖 这一部分是：<b>{section}</b>", "\n📖 This part is: <b>{section}</b>")
+ANSWER_SPELLED = Text("\n✏️ 已按 {pairs} 理解", "\n✏️ Read as {pairs}")
 ANSWER_TENTATIVE = Text(
     "\n没有找到直接回答，以下段落可能相关：",
     "\nNo passage answers this directly; these may be related:",

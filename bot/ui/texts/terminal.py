@@ -36,6 +36,7 @@ CLI_TENTATIVE = Text(
     "没有找到直接回答，以下段落可能相关：",
     "No direct answer found; these paragraphs may be related:",
 )
+CLI_SPELLED = Text("（已按 {pairs} 理解）", "(read as {pairs})")
 CLI_MORE = Text(
     "（另有 {more} 段：--offset {shown} 看下一页）",
     "({more} more: --offset {shown} for the next page)",

@@ -30,7 +30,13 @@ _SUPERSET = {"gbk": "gb18030", "gb2312": "gb18030", "cp936": "gb18030", "euc_cn"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # C1 controls appear when UTF-8 was decoded as Latin-1 and saved again ("æ\x9c¬" for "本").
 _C1 = re.compile(r"[\x80-\x84\x86-\x9f]")  # not \x85, NEL: a line break
+# Either of the two, in one pass over the text (a clean text, the usual case, is read once).
+_SUSPECT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _NEWLINES = re.compile(r"\r\n|\r|\u2028|\u2029|\x85")
+_ODD_BREAKS = ("\r", "\u2028", "\u2029", "\x85")
+# Whether a file is blank is told from its first bytes unless they are all white space.
+_HEAD = 4096
+_BLANK = b" \t\r\n\x00"
 
 # Characters a Chinese text is made of: ASCII, CJK punctuation, ideographs, full-width forms.
 _PLAUSIBLE = re.compile(r"[\t\n\r\x20-\x7e\u2010-\u206f\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -42,14 +48,17 @@ MISDECODED = "wrongly encoded text (UTF-8 saved as Latin-1)"
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode a text file's bytes; return (text with ``\\n`` newlines, encoding name)."""
-    if not data.strip(b" \t\r\n\x00"):
+    if not data[:_HEAD].strip(_BLANK) and not data.strip(_BLANK):
         raise CorpusFileError("empty file")
     text, encoding = _decode(data)
-    if _CONTROL.search(text.replace("\f", "")):
-        raise CorpusFileError("binary file")
-    if _C1.search(text):
-        raise CorpusFileError(MISDECODED)
-    return _NEWLINES.sub("\n", text), encoding
+    if _SUSPECT.search(text):
+        if _CONTROL.search(text):
+            raise CorpusFileError("binary file")
+        if _C1.search(text):
+            raise CorpusFileError(MISDECODED)
+    if any(b in text for b in _ODD_BREAKS):
+        text = _NEWLINES.sub("\n", text)
+    return text, encoding
 
 
 def _decode(data: bytes) -> tuple[str, str]:

@@ -78,7 +78,7 @@ def test_decode_bytes_round_trips_short_chinese(encoding: str) -> None:
     assert text == SAMPLE
 
 
-@pytest.mark.parametrize("newline", ["\r\n", "\r", "\u2028"])
+@pytest.mark.parametrize("newline", ["\r\n", "\r", "\u2028", "\u2029", "\x85"])
 def test_decode_bytes_normalises_newlines(newline: str) -> None:
     text, encoding = decode_bytes(SAMPLE.replace("\n", newline).encode("utf-8"))
     assert (text, encoding) == (SAMPLE, "utf-8")
@@ -89,6 +89,7 @@ def test_decode_bytes_normalises_newlines(newline: str) -> None:
     [
         (b"", "empty file"),
         (b"  \r\n\n", "empty file"),
+        (b" \n\x00" * 5000, "empty file"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", "binary file"),
         (bytes(range(256)) * 4, "binary file"),
     ],
@@ -97,6 +98,30 @@ def test_decode_bytes_rejects_empty_and_binary_data(data: bytes, reason: str) ->
     with pytest.raises(CorpusFileError) as info:
         decode_bytes(data)
     assert info.value.reason == reason
+
+
+def test_decode_bytes_keeps_text_after_a_long_blank_start() -> None:
+    text, _ = decode_bytes(b" " * 10_000 + SAMPLE.encode("utf-8"))
+    assert text.strip() == SAMPLE.strip()
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("本次会议\x9c¬", "wrongly encoded text (UTF-8 saved as Latin-1)"),
+        ("本次会议\x9c\x01", "binary file"),  # a control character outweighs a C1 one
+        ("本次\x7f会议", "binary file"),
+    ],
+)
+def test_decode_bytes_tells_binary_from_misdecoded_text(text: str, reason: str) -> None:
+    with pytest.raises(CorpusFileError) as info:
+        decode_bytes(text.encode("utf-8"))
+    assert info.value.reason == reason
+
+
+def test_decode_bytes_keeps_form_feeds() -> None:
+    text, _ = decode_bytes("第一页\f第二页\n".encode())
+    assert text == "第一页\f第二页\n"
 
 
 def test_markdown_heading_marks_and_bold_are_stripped(tmp_path: Path) -> None:

@@ -173,7 +173,8 @@ class SpeechFinder:
         """Runs of the question each candidate's title shares; an abbreviated title too when the
         question names a meeting or a speech (``referenced``: "党建暨组宣统会议讲话") and no run
         quotes that title well enough to name it."""
-        grams = bigrams(YEAR.sub(lambda m: "|" * len(m.group()), text))
+        masked = YEAR.sub(lambda m: "|" * len(m.group()), text)
+        grams = bigrams(masked)
         candidates: set[int] = set(scores)
         examined = 0
         for g in grams:
@@ -181,12 +182,13 @@ class SpeechFinder:
             if posting and len(posting) <= COMMON:
                 candidates.update(posting)
                 examined += len(posting)
-        masked = YEAR.sub(lambda m: "|" * len(m.group()), text)
+        # A run's weight depends on the question only (its span, and how many titles share its
+        # first bigram): weighed once however many titles share it.
+        weights: dict[tuple[int, int], float] = {}
         for number in candidates:
-            title = self._titles[number]
             runs = [
-                (a, b, self._run_weight(text, a, b, len(self._title_index[grams[a]])))
-                for a, b in title_runs(grams, title)
+                (a, b, self._memo(weights, text, grams, a, b))
+                for a, b in title_runs(grams, self._titles[number])
             ]
             if referenced and max((w for _, _, w in runs), default=0.0) < MIN_SCORE:
                 # The title is not quoted: perhaps abbreviated (a fallback, so cheap overall).
@@ -211,6 +213,14 @@ class SpeechFinder:
                 runs = [r for r in runs if r not in inside]
                 runs.append((a, b, self._run_weight(text, a, b, 1)))
         return runs
+
+    def _memo(
+        self, weights: dict[tuple[int, int], float], text: str, grams: list[str], a: int, b: int
+    ) -> float:
+        """``_run_weight`` of ``text[a:b]``, weighed once per question (``weights``)."""
+        if (a, b) not in weights:
+            weights[a, b] = self._run_weight(text, a, b, len(self._title_index[grams[a]]))
+        return weights[a, b]
 
     def _run_weight(self, text: str, start: int, end: int, shared: int) -> float:
         """How strongly ``text[start:end]``, shared with a title, names that speech (a run of

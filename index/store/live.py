@@ -23,8 +23,8 @@ class DataVersion:
 
     async def changed(self, db: aiosqlite.Connection) -> bool:
         """True on the first call and whenever the version moved since the previous one."""
-        row = await (await db.execute("PRAGMA data_version")).fetchone()
-        version = int(row[0]) if row else 0
+        rows = list(await db.execute_fetchall("PRAGMA data_version"))  # one trip to its thread
+        version = int(rows[0][0]) if rows else 0
         moved, self._seen = version != self._seen, version
         return moved
 

@@ -45,7 +45,9 @@ async def fetch_paragraphs(
     if not wanted:
         return {}
     marks = ",".join("?" * len(wanted))
-    rows = await (await db.execute(f"{_PARAGRAPH} WHERE p.id IN ({marks})", wanted)).fetchall()
+    # One trip to the connection's thread (execute, then fetchall, would be two): the answer
+    # path's only query.
+    rows = await db.execute_fetchall(f"{_PARAGRAPH} WHERE p.id IN ({marks})", wanted)
     return {int(r[0]): _view(r) for r in rows}
 
 

@@ -21,7 +21,11 @@ log = logging.getLogger(__name__)
 # A token worth indexing has at least one letter, digit or CJK ideograph.
 _WORDY = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Terms a speech marks as one unit by quoting them: “两个维护”, “三会一课”, 《…》 titles.
-_QUOTED = re.compile(r"[“「『]([\u4e00-\u9fff0-9a-zA-Z]{2,6})[”」』]")
+# A quoted term: one regex per opening mark, so that each starts from a literal (found by a fast
+# scan) rather than testing a character class at every position of the text.
+_QUOTED = tuple(
+    re.compile(opening + r"([\u4e00-\u9fff0-9a-zA-Z]{2,6})[”」』]") for opening in "“「『"
+)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -44,7 +48,8 @@ def corpus_terms(texts: Iterable[str]) -> list[str]:
     """Quoted terms in the corpus (“四个意识”), to be kept whole by the tokenizer."""
     seen: dict[str, str | None] = {}  # quoted text → its term (None: not one); most recur
     for text in texts:
-        for quoted in _QUOTED.findall(text):
+        found = (q for r in _QUOTED if r.pattern[0] in text for q in r.findall(text))
+        for quoted in found:
             if quoted not in seen:
                 term = normalize(quoted)
                 seen[quoted] = term if _HAN.search(term) else None

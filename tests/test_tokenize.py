@@ -35,6 +35,11 @@ def test_corpus_terms_are_the_quoted_terms() -> None:
     assert corpus_terms([text]) == sorted(["四个意识", "四个自信", "两个维护", "三会一课"])
 
 
+def test_corpus_terms_pair_any_opening_mark_with_any_closing_one() -> None:
+    text = "『基层党建』，“党建引领」，「两学一做”，『三严三实』"
+    assert corpus_terms([text]) == sorted(["基层党建", "党建引领", "两学一做", "三严三实"])
+
+
 async def test_quoted_corpus_terms_stay_single_tokens(
     plain_index: SearchIndex, plain_jieba: jieba.Tokenizer
 ) -> None:

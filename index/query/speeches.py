@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache, partial
 
 from ..text.numbers import chinese_number, parse_number
 from .speech_tables import COMMON, SpeechKey, Tables, build_tables
@@ -184,15 +185,15 @@ class SpeechFinder:
                 examined += len(posting)
         # A run's weight depends on the question only (its span, and how many titles share its
         # first bigram): weighed once however many titles share it.
-        weights: dict[tuple[int, int], float] = {}
+        weigh = cache(partial(self._run_weight, text))
         for number in candidates:
             runs = [
-                (a, b, self._memo(weights, text, grams, a, b))
+                (a, b, weigh(a, b, len(self._title_index[grams[a]])))
                 for a, b in title_runs(grams, self._titles[number])
             ]
             if referenced and max((w for _, _, w in runs), default=0.0) < MIN_SCORE:
                 # The title is not quoted: perhaps abbreviated (a fallback, so cheap overall).
-                runs = self._with_abbreviations(text, masked, number, runs)
+                runs = self._with_abbreviations(masked, number, runs, weigh)
             counted = [(a, b, w) for a, b, w in runs if w > 0]
             if not counted:
                 continue
@@ -203,7 +204,11 @@ class SpeechFinder:
         return examined
 
     def _with_abbreviations(
-        self, text: str, masked: str, number: int, runs: list[tuple[int, int, float]]
+        self,
+        masked: str,
+        number: int,
+        runs: list[tuple[int, int, float]],
+        weigh: Callable[[int, int, int], float],
     ) -> list[tuple[int, int, float]]:
         """``runs`` with the spans that abbreviate the title in their place (each weighed as a
         run of its characters), when longer than the exact runs inside them."""
@@ -211,16 +216,8 @@ class SpeechFinder:
             inside = [r for r in runs if a <= r[0] and r[1] <= b]
             if all(y - x < b - a for x, y, _ in inside):
                 runs = [r for r in runs if r not in inside]
-                runs.append((a, b, self._run_weight(text, a, b, 1)))
+                runs.append((a, b, weigh(a, b, 1)))
         return runs
-
-    def _memo(
-        self, weights: dict[tuple[int, int], float], text: str, grams: list[str], a: int, b: int
-    ) -> float:
-        """``_run_weight`` of ``text[a:b]``, weighed once per question (``weights``)."""
-        if (a, b) not in weights:
-            weights[a, b] = self._run_weight(text, a, b, len(self._title_index[grams[a]]))
-        return weights[a, b]
 
     def _run_weight(self, text: str, start: int, end: int, shared: int) -> float:
         """How strongly ``text[start:end]``, shared with a title, names that speech (a run of

@@ -24,7 +24,8 @@ _WORDY = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # A quoted term: one regex per opening mark, so that each starts from a literal (found by a fast
 # scan) rather than testing a character class at every position of the text.
 _QUOTED = tuple(
-    re.compile(opening + r"([\u4e00-\u9fff0-9a-zA-Z]{2,6})[”」』]") for opening in "“「『"
+    (opening, re.compile(opening + r"([\u4e00-\u9fff0-9a-zA-Z]{2,6})[”」』]"))
+    for opening in "“「『"
 )
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -48,7 +49,7 @@ def corpus_terms(texts: Iterable[str]) -> list[str]:
     """Quoted terms in the corpus (“四个意识”), to be kept whole by the tokenizer."""
     seen: dict[str, str | None] = {}  # quoted text → its term (None: not one); most recur
     for text in texts:
-        found = (q for r in _QUOTED if r.pattern[0] in text for q in r.findall(text))
+        found = (q for mark, r in _QUOTED if mark in text for q in r.findall(text))
         for quoted in found:
             if quoted not in seen:
                 term = normalize(quoted)

@@ -24,6 +24,7 @@ from index import BM25Params, Tokenizer, Variant
 from ..synth import questions, source
 from . import dense
 from .measure import measure
+from .steal import percent
 
 DEFAULT_SIZES = (10_000,)
 
@@ -104,7 +105,7 @@ def _row(run: dict[str, Any]) -> list[str]:
     ref = run.get("rank_bm25")
     cells = [
         f"{run['paragraphs']:,}",
-        f"{ft['seconds']:.1f}",
+        f"{ft['seconds']:.1f} ({percent(ft.get('steal'))} stolen)",
         f"{tt['seconds']:.2f} ({tt['paragraphs_per_s'] / 1000:.0f}k/s)",
         f"{ft['peak_mb']:.0f} / {tt['peak_mb']:.0f}",
         f"{tt['index_mb']:.0f} / {cold['rss_mb']:.0f}",
@@ -144,6 +145,7 @@ WAIT_HEADER = [
     "BM25.top / tantivy p50",
     "rank-bm25 / BM25.top p50",
     "load",
+    "CPU stolen",
 ]
 
 
@@ -164,6 +166,7 @@ def _wait_row(run: dict[str, Any]) -> list[str]:
         f"{t['ratio_p50']:.2f}×" if t else "—",
         f"{ref['ratio_p50']:.0f}×" if ref else "—",
         f"{s['load']:.1f} / {q['load']:.1f}",
+        f"{percent(s.get('steal'))} / {percent(q.get('steal'))}",
     ]
 
 

@@ -36,13 +36,15 @@ from .rank.hits import in_order, make_hit, without_near_duplicates
 from .retrieve import Ranked, retrieve
 from .store.queries import fetch_paragraphs
 from .store.snapshot import Snapshot
-from .types import Focus, SearchResult, SectionSpan
+from .types import Focus, ParagraphView, SearchResult, SectionSpan
 
 #: Rows ranked per row shown: near-duplicate passages are dropped only after ranking (comparing
 #: every passage would be too slow), and the page must not come up short when some are.
 DUPLICATE_HEADROOM = 2
 #: Rows ranked beyond that, so that even a page of one passage has some to fall back on.
 SPARE_ROWS = 2
+#: Pages ending at most this far down compare their passages on the event loop.
+INLINE_PASSAGES = 6
 
 
 def ranking_depth(offset: int, k: int) -> int:
@@ -139,7 +141,10 @@ def _marked_first(
     if not marked:
         return ranked
     rest = [r for r in ranked.rows if r.row not in {m.row for m in marked}]
-    return dataclasses.replace(ranked, rows=(marked + rest)[:n], relevant=True, tentative=False)
+    rows = (marked + rest)[:n]
+    return dataclasses.replace(
+        ranked, rows=rows, total=max(ranked.total, len(rows)), relevant=True, tentative=False
+    )
 
 
 def _where(
@@ -166,6 +171,16 @@ def _where(
             available=found.available,
         )  # fmt: skip
     return understood, found
+
+
+async def _distinct(
+    ordered: list[tuple[Scored, ParagraphView]], wanted: int
+) -> list[tuple[Scored, ParagraphView]]:
+    """The passages without near-duplicates, compared only up to the page's end (``total``
+    counts the rest): a first page's few trigram sets take less time than a hop to a thread."""
+    if wanted <= INLINE_PASSAGES:
+        return without_near_duplicates(ordered, wanted)
+    return await asyncio.to_thread(without_near_duplicates, ordered, wanted)
 
 
 async def search(
@@ -196,8 +211,7 @@ async def search(
         if int(snap.paragraph_ids[r.row]) in views
     ]
     if ranked.section is None:
-        # Comparing trigram sets is CPU work too: off the event loop with it.
-        ordered = await asyncio.to_thread(without_near_duplicates, ordered)
+        ordered = await _distinct(ordered, offset + k)
     page = ordered[offset : offset + k]
     terms = ranked.terms
     hits = tuple(

@@ -200,12 +200,21 @@ class SearchIndex:
     ) -> SearchResult:  # fmt: skip
         """The best ``k`` passages for ``query`` after ``offset``, optionally in one speech; a
         follow-up leans on ``focus`` (never a filter); ``everywhere`` ignores what it names."""
-        await self.follow()
-        live = self._live_view()
-        vector = await self._semantic.query(query) if live.dense is not None else None
-        args = (query, k, speech, offset, self.config.min_coverage, vector, focus, everywhere)
-        with self._guarded():
-            return await search(live, self._db(), *args)
+        # Whether another process swapped in a generation is asked while the question is
+        # answered from the live one; only when one came in is it answered again, from that.
+        followed = asyncio.ensure_future(self.follow())
+        try:
+            live = self._live_view()
+            vector = await self._semantic.query(query) if live.dense is not None else None
+            args = (query, k, speech, offset, self.config.min_coverage, vector, focus, everywhere)
+            with self._guarded():
+                result = await search(live, self._db(), *args)
+        finally:
+            await followed
+        if (newer := self._live) is not None and newer is not live:  # rare: answer from it
+            with self._guarded():
+                result = await search(newer, self._db(), *args)
+        return result
 
     async def speeches(self) -> list[SpeechInfo]:
         """The indexed speeches in number order."""
@@ -262,12 +271,9 @@ class SearchIndex:
         return index_info(self.snapshot, self.config.db_path)
 
     async def reindex(  # -- reindex --
-        self,
-        corpus_dir: Path | None = None,
-        progress: Progress | None = None,
-        *,
+        self, corpus_dir: Path | None = None, progress: Progress | None = None, *,
         force: bool = False,
-    ) -> BuildReport:
+    ) -> BuildReport:  # fmt: skip
         """Rebuild from ``corpus_dir`` beside the live index and swap it in (``force``: even if
         unchanged); raise ReindexBusy when a reindex runs here or in another process."""
         if self._build_lock.locked():
@@ -281,15 +287,9 @@ class SearchIndex:
             from .build.locked import build_locked  # the build loads only when it runs
 
             report, snapshot = await build_locked(
-                self._write,
-                path,
-                corpus_dir or self.config.corpus_dir,
-                self._catch_up,
-                self.config.options,
-                progress,
-                self._mark_damaged,
-                force=force,
-            )
+                self._write, path, corpus_dir or self.config.corpus_dir, self._catch_up,
+                self.config.options, progress, self._mark_damaged, force=force,
+            )  # fmt: skip
             if snapshot is not None:
                 await self._install(snapshot, progress)
             return report

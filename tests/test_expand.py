@@ -7,6 +7,9 @@ import pytest
 from index import SYNONYMS_FILE, IndexConfig, SearchIndex
 from index.query.expand import OWN_WEIGHT, Unit, load_synonyms, parse_synonyms, query_tokens
 from index.query.relevance import SEMANTIC_SURE, Verdict, asks_for_fact, judge
+from index.rank.bm25 import Scored
+from index.rank.hits import without_near_duplicates
+from index.types import ParagraphView
 
 
 def test_synonym_lines_read_directions_and_groups() -> None:
@@ -110,3 +113,25 @@ async def test_no_near_duplicate_passages_in_one_answer(corpus_dir, tmp_path) ->
         assert len(texts) == len(set(texts))
     finally:
         await index.shutdown()
+
+
+def _views(texts: list[str]) -> list[tuple[Scored, ParagraphView]]:
+    return [
+        (Scored(i, 1.0 / (i + 1)), ParagraphView(i, 1, "t", 1, ("s",), i, text, None, None))
+        for i, text in enumerate(texts)
+    ]
+
+
+def test_near_duplicates_stop_at_the_limit_and_keep_what_the_full_pass_keeps() -> None:
+    base = "坚持党要管党、全面从严治党，把严的主基调长期坚持下去"
+    texts = [
+        base,
+        base + "。",
+        "加强基层党组织建设，发挥战斗堡垒作用",
+        "意识形态工作责任制",
+        "另一段",
+    ]
+    full = without_near_duplicates(_views(texts))
+    assert [s.row for s, _ in full] == [0, 2, 3, 4]  # the copy with a full stop is dropped
+    for limit in range(5):
+        assert without_near_duplicates(_views(texts), limit) == full[:limit]

@@ -106,6 +106,25 @@ async def test_a_second_reader_process_sees_whole_generations(
         await other.shutdown()
 
 
+async def test_the_first_question_after_another_index_swaps_is_answered_from_the_new_one(
+    index: SearchIndex, db_path: Path, corpus_dir: Path
+) -> None:
+    old = await _answers(index)
+    _change_corpus(corpus_dir)
+    other = SearchIndex(IndexConfig(db_path, corpus_dir))  # as another process would
+    await other.initialize()
+    try:
+        await other.reindex()
+        new = await _answers(other)
+    finally:
+        await other.shutdown()
+    # The swap is noticed while the question is answered, and the answer comes from the swap.
+    first = await index.search(QUESTIONS[0], k=5)
+    assert index.snapshot.generation == other.snapshot.generation
+    assert _signature(first) == new[QUESTIONS[0]]
+    assert await _answers(index) == new != old
+
+
 async def test_a_vanished_corpus_fails_the_build_and_the_old_index_serves(
     index: SearchIndex, db_path: Path, corpus_dir: Path
 ) -> None:

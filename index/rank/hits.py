@@ -10,12 +10,15 @@ NEAR_DUPLICATE = 0.85
 
 
 def without_near_duplicates(
-    ordered: list[tuple[Scored, ParagraphView]],
+    ordered: list[tuple[Scored, ParagraphView]], limit: int | None = None
 ) -> list[tuple[Scored, ParagraphView]]:
-    """Drop passages that nearly repeat a better-ranked one (same text in two speeches, say)."""
+    """Drop passages that nearly repeat a better-ranked one (same text in two speeches, say);
+    with ``limit``, stop once that many are kept (the later ones cannot change those)."""
     kept: list[tuple[Scored, ParagraphView]] = []
     shingles: list[set[str]] = []
     for item in ordered:
+        if limit is not None and len(kept) >= limit:
+            break
         text = item[1].text
         grams = {text[i : i + 3] for i in range(max(1, len(text) - 2))}
         if any(

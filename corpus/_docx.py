@@ -25,6 +25,10 @@ MAX_DEPTH = 100  # Word nests a few levels per table; deeper is not a document
 MAX_ENTRIES = 2000
 _XML_SUFFIXES = (".xml", ".rels")
 _CHUNK = 64 * 1024
+# libxml2 (lxml 6 bundles 2.14) stops at 256 levels by itself, within one feed, before any event
+# is seen; fed this many bytes at a time (at most 85 start tags of 3 bytes), the XML is seen
+# past MAX_DEPTH first and refused as nested too deep, not as broken.
+_SHAPE_CHUNK = 256
 _TOO_MUCH = f"it would unpack to too much data: more than {MAX_XML_BYTES >> 20} MB of XML"
 
 
@@ -117,31 +121,30 @@ def _check_shape(blob: bytes, name: str, elements: int) -> int:
     than MAX_DEPTH (read as a stream: no entities resolved, nothing fetched)."""
     from lxml import etree
 
-    depth, count = 0, 0
-    events = etree.iterparse(
-        io.BytesIO(blob),
-        events=("start", "end"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
+    parser = etree.XMLPullParser(
+        events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False
     )
+    depth, count = 0, 0
     try:
-        for event, element in events:
-            if event == "start":
-                depth, count = depth + 1, count + 1
-                if count > elements:
-                    raise CorpusFileError(
-                        f"not a valid .docx file (more than {MAX_ELEMENTS:,} XML elements)"
-                    )
-                if depth > MAX_DEPTH:
-                    raise CorpusFileError(
-                        f"not a valid .docx file ({name} is nested deeper than {MAX_DEPTH})"
-                    )
-            else:
-                depth -= 1
-                element.clear()
-                while element.getprevious() is not None:  # keep the partial tree small
-                    del element.getparent()[0]
+        for start in range(0, len(blob), _SHAPE_CHUNK):
+            parser.feed(blob[start : start + _SHAPE_CHUNK])
+            for event, element in parser.read_events():
+                if event == "start":
+                    depth, count = depth + 1, count + 1
+                    if count > elements:
+                        raise CorpusFileError(
+                            f"not a valid .docx file (more than {MAX_ELEMENTS:,} XML elements)"
+                        )
+                    if depth > MAX_DEPTH:
+                        raise CorpusFileError(
+                            f"not a valid .docx file ({name} is nested deeper than {MAX_DEPTH})"
+                        )
+                else:
+                    depth -= 1
+                    element.clear()
+                    while element.getprevious() is not None:  # keep the partial tree small
+                        del element.getparent()[0]
+        parser.close()
     except etree.XMLSyntaxError as exc:
         raise CorpusFileError(f"not a valid .docx file ({name}: {_why(exc)})") from exc
     return count

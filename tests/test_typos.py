@@ -10,7 +10,7 @@ from bot.ui.marks import Marker
 from index import SearchIndex
 from index.query.typos import Correction, corrections, homophones
 
-KNOWN = {"党校": 5, "培训": 3, "审议": 2, "换届": 4}
+KNOWN = {"党校": 5, "培训": 3, "审议": 2, "换届": 4, "造谣": 1, "传谣": 1, "网上": 6}
 
 
 def _known(word: str) -> int:
@@ -18,7 +18,19 @@ def _known(word: str) -> int:
 
 
 def _is_word(word: str) -> bool:
-    return word in {"党校", "培训", "审议", "换届", "一遍", "老板", "明年"}
+    return word in {
+        "党校",
+        "培训",
+        "审议",
+        "换届",
+        "一遍",
+        "老板",
+        "明年",
+        "人造",
+        "网上",
+        "造谣",
+        "传谣",
+    }
 
 
 def test_homophones_share_a_reading_with_its_tone() -> None:
@@ -40,6 +52,19 @@ def test_an_unknown_non_word_sounding_like_a_vocabulary_word_is_corrected() -> N
 def test_a_span_never_ends_inside_a_word_nor_replaces_a_numeral() -> None:
     # 审一 sounds like 审议, but 一遍 is a word and 一 a numeral.
     assert corrections("先审一遍", ["先", "审", "一遍"], _known, _is_word) == []
+
+
+def test_a_word_the_typo_made_next_to_it_does_not_hide_the_typo() -> None:
+    # 造遥 is cut 人造 遥: 人造 is a word, but not the speeches', and it borders the unknown 遥.
+    assert corrections("有人造遥", ["有", "人造", "遥"], _known, _is_word) == [
+        Correction("造遥", "造谣")
+    ]
+    assert corrections("网上有人造遥传遥", ["网上", "有", "人造", "遥传遥"], _known, _is_word) == [
+        Correction("造遥", "造谣"),
+        Correction("传遥", "传谣"),
+    ]
+    # A word of the speeches keeps its inside whatever borders it.
+    assert corrections("网上遥", ["网上", "遥"], _known, _is_word) == []
 
 
 def test_a_real_word_the_vocabulary_lacks_is_left_alone() -> None:

@@ -118,9 +118,11 @@ def _bounds(
     is_word: Callable[[str], bool],
     stopwords: frozenset[str],
 ) -> tuple[set[int], list[tuple[int, int]]]:
-    """Where a span may start or end (not inside a word), and the unknown tokens' spans."""
-    inside: set[int] = set()
-    unknown: list[tuple[int, int]] = []
+    """Where a span may start or end (not inside a word), and the unknown tokens' spans.
+
+    A word of general Chinese that the speeches lack, next to an unknown token, does not guard
+    its inside: the typo itself may have made it ("有人造遥" is cut 有 人造 遥, the 造 of 造谣)."""
+    placed: list[tuple[int, int, str]] = []  # (start, end, kind): kind "unknown", "word", "open"
     cursor = 0
     for token in cut:
         at = text.find(token, cursor)
@@ -129,11 +131,18 @@ def _bounds(
         cursor = at + len(token)
         if not _HAN.fullmatch(token):
             continue
-        word = token in stopwords or bool(known(token)) or (len(token) > 1 and is_word(token))
-        if word and len(token) > 1:
-            inside.update(range(at + 1, cursor))
-        elif not word:
-            unknown.append((at, cursor))
+        if token in stopwords or known(token):
+            placed.append((at, cursor, "word"))
+        elif len(token) > 1 and is_word(token):
+            placed.append((at, cursor, "open"))
+        else:
+            placed.append((at, cursor, "unknown"))
+    unknown = [(a, b) for a, b, kind in placed if kind == "unknown"]
+    edges = {a for a, _ in unknown} | {b for _, b in unknown}
+    inside: set[int] = set()
+    for a, b, kind in placed:
+        if kind == "word" or (kind == "open" and a not in edges and b not in edges):
+            inside.update(range(a + 1, b))
     return set(range(len(text) + 1)) - inside, unknown
 
 

@@ -45,6 +45,12 @@ DUPLICATE_HEADROOM = 2
 SPARE_ROWS = 2
 #: Pages ending at most this far down compare their passages on the event loop.
 INLINE_PASSAGES = 6
+#: Indexes of at most INLINE_ROWS paragraphs (INLINE_DENSE_ROWS when the question's embedding is
+#: compared with every sentence's) are ranked on the event loop: there ranking takes about a
+#: millisecond, mostly Python that would hold the GIL in a thread too, and the hop to a thread
+#: and back costs 0.2 ms of CPU (README "Performance").
+INLINE_ROWS = 200_000
+INLINE_DENSE_ROWS = 20_000
 
 
 def ranking_depth(offset: int, k: int) -> int:
@@ -74,7 +80,7 @@ def rank(
     focus: Focus | None = None,
     everywhere: bool = False,
 ) -> Ranked:
-    """Rank rows for ``query``; runs in a worker thread (tokenising and scoring are CPU work).
+    """Rank rows for ``query``; in a worker thread unless the index is small (``_ranked``).
 
     Scores are rank-bm25's formula over the *weighted* query tokens of ``query_tokens`` (the
     question's own terms ``OWN_WEIGHT`` times, expansions once, the stand-in for a word the
@@ -183,6 +189,27 @@ async def _distinct(
     return await asyncio.to_thread(without_near_duplicates, ordered, wanted)
 
 
+async def _ranked(
+    live: Live,
+    query: str,
+    n: int,
+    speech: int | None,
+    min_coverage: float,
+    vector: Vectors | None,
+    focus: Focus | None,
+    everywhere: bool,
+) -> Ranked:
+    """``rank``'s outcome: on the loop for a small index, else in a thread, where scoring a large
+    one (numpy, which lets the GIL go) keeps other chats answered meanwhile."""
+    args = (live, query, n, speech, min_coverage, vector, focus, everywhere)
+    dense = live.dense if vector is not None else None
+    if live.snapshot.bm25.n_docs <= INLINE_ROWS and (
+        dense is None or dense.n_rows <= INLINE_DENSE_ROWS
+    ):
+        return rank(*args)
+    return await asyncio.to_thread(rank, *args)
+
+
 async def search(
     live: Live,
     db: aiosqlite.Connection,
@@ -200,10 +227,8 @@ async def search(
     and part the question names."""
     snap = live.snapshot
     k, offset = max(0, k), max(0, offset)
-    # Tokenising and scoring are CPU work: a thread keeps other chats answered meanwhile.
     depth = ranking_depth(offset, k)
-    args = (live, query, depth, speech, min_coverage, vector, focus, everywhere)
-    ranked = await asyncio.to_thread(rank, *args)
+    ranked = await _ranked(live, query, depth, speech, min_coverage, vector, focus, everywhere)
     views = await fetch_paragraphs(db, [int(snap.paragraph_ids[r.row]) for r in ranked.rows])
     ordered = [
         (r, views[int(snap.paragraph_ids[r.row])])

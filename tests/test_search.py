@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from index import (
     highlight_spans,
     normalize,
 )
+from index import search as search_module
 from index.query.expand import OWN_WEIGHT
 
 EXAMPLE = "如何发挥基层党组织战斗堡垒作用"
@@ -187,3 +189,21 @@ async def test_okapi_zeroes_exactly_half_terms_as_rank_bm25_does(
             assert bm25.idf_of(term) == pytest.approx(ref.idf[term])
     finally:
         await index.shutdown()
+
+
+@pytest.mark.parametrize(("inline_rows", "on_loop"), [(200_000, True), (0, False)])
+async def test_a_small_index_is_ranked_on_the_event_loop_and_a_large_one_in_a_thread(
+    index: SearchIndex, monkeypatch: pytest.MonkeyPatch, inline_rows: int, on_loop: bool
+) -> None:
+    ranked_in: list[int] = []
+    real_rank = search_module.rank
+
+    def recording_rank(*args: object) -> object:
+        ranked_in.append(threading.get_ident())
+        return real_rank(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search_module, "INLINE_ROWS", inline_rows)
+    monkeypatch.setattr(search_module, "rank", recording_rank)
+    result = await index.search("如何发挥基层党组织战斗堡垒作用", k=3)
+    assert result.relevant and len(result.hits) == 3
+    assert (ranked_in == [threading.get_ident()]) is on_loop and len(ranked_in) == 1

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
 
 import aiosqlite
 
@@ -52,6 +53,9 @@ INLINE_PASSAGES = 6
 INLINE_ROWS = 200_000
 INLINE_DENSE_ROWS = 20_000
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
 
 def ranking_depth(offset: int, k: int) -> int:
     """How many rows to rank for the page of ``k`` passages after ``offset``."""
@@ -80,7 +84,7 @@ def rank(
     focus: Focus | None = None,
     everywhere: bool = False,
 ) -> Ranked:
-    """Rank rows for ``query``; in a worker thread unless the index is small (``_ranked``).
+    """Rank rows for ``query``; in a worker thread unless the index is small (``_ranks_inline``).
 
     Scores are rank-bm25's formula over the *weighted* query tokens of ``query_tokens`` (the
     question's own terms ``OWN_WEIGHT`` times, expansions once, the stand-in for a word the
@@ -184,30 +188,22 @@ async def _distinct(
 ) -> list[tuple[Scored, ParagraphView]]:
     """The passages without near-duplicates, compared only up to the page's end (``total``
     counts the rest): a first page's few trigram sets take less time than a hop to a thread."""
-    if wanted <= INLINE_PASSAGES:
-        return without_near_duplicates(ordered, wanted)
-    return await asyncio.to_thread(without_near_duplicates, ordered, wanted)
+    inline = wanted <= INLINE_PASSAGES
+    return await _on_loop_or_thread(inline, without_near_duplicates, ordered, wanted)
 
 
-async def _ranked(
-    live: Live,
-    query: str,
-    n: int,
-    speech: int | None,
-    min_coverage: float,
-    vector: Vectors | None,
-    focus: Focus | None,
-    everywhere: bool,
-) -> Ranked:
-    """``rank``'s outcome: on the loop for a small index, else in a thread, where scoring a large
-    one (numpy, which lets the GIL go) keeps other chats answered meanwhile."""
-    args = (live, query, n, speech, min_coverage, vector, focus, everywhere)
+def _ranks_inline(live: Live, vector: Vectors | None) -> bool:
+    """Whether the index is small enough to rank on the event loop (``INLINE_ROWS``): a large
+    one is scored in a thread (numpy, which lets the GIL go), so other chats are answered."""
     dense = live.dense if vector is not None else None
-    if live.snapshot.bm25.n_docs <= INLINE_ROWS and (
+    return live.snapshot.bm25.n_docs <= INLINE_ROWS and (
         dense is None or dense.n_rows <= INLINE_DENSE_ROWS
-    ):
-        return rank(*args)
-    return await asyncio.to_thread(rank, *args)
+    )
+
+
+async def _on_loop_or_thread(inline: bool, fn: Callable[P, T], *args: P.args, **kw: P.kwargs) -> T:
+    """``fn(*args)`` on the event loop when ``inline`` (cheaper than the hop), else in a thread."""
+    return fn(*args, **kw) if inline else await asyncio.to_thread(fn, *args, **kw)
 
 
 async def search(
@@ -228,7 +224,8 @@ async def search(
     snap = live.snapshot
     k, offset = max(0, k), max(0, offset)
     depth = ranking_depth(offset, k)
-    ranked = await _ranked(live, query, depth, speech, min_coverage, vector, focus, everywhere)
+    args = (live, query, depth, speech, min_coverage, vector, focus, everywhere)
+    ranked = await _on_loop_or_thread(_ranks_inline(live, vector), rank, *args)
     views = await fetch_paragraphs(db, [int(snap.paragraph_ids[r.row]) for r in ranked.rows])
     ordered = [
         (r, views[int(snap.paragraph_ids[r.row])])

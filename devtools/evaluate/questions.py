@@ -13,8 +13,8 @@ HERE = Path(__file__).resolve().parent.parent / "questions"
 #: fourth (everyday wording and unanswerable questions, also from the speeches alone) for
 #: calibrating the relevance decision, and a fifth written to the blind set's brief (every kind,
 #: from the speeches alone, by someone who saw no code, no other set and no word list), and a
-#: sixth of everyday wording and unanswerable questions written the same way (measured once
-#: before anything was changed for it: README "Retrieval quality").
+#: sixth and a seventh of everyday wording and unanswerable questions written the same way (each
+#: measured once before anything was changed for it: README "Retrieval quality").
 DEV_FILES = (
     "devset.jsonl",
     "heldout.jsonl",
@@ -23,6 +23,7 @@ DEV_FILES = (
     "dev4.jsonl",
     "dev5.jsonl",
     "dev6.jsonl",
+    "dev7.jsonl",
 )
 #: Never tuned on: written before any tuning by someone who saw neither code nor word lists.
 BLIND_FILE = "blind.jsonl"

@@ -59,10 +59,12 @@ def retrieve(
     section: SectionSpan | None,
     prefer: list[tuple[int, int]] | None = None,
     fact: bool = False,
+    insist: bool = False,
 ) -> Ranked:
     """BM25's rows, fused with the semantic part's when it is on, and the verdict on them;
     ``prefer``: row ranges a follow-up leans on (the previous answer's section, its speech),
-    whose rankings are fused in ahead of the whole corpus's (``query/prefer``)."""
+    whose rankings are fused in ahead of the whole corpus's (``query/prefer``); ``insist``: the
+    question names them (a part of no speech in particular): they lead whatever else covers."""
     dense = dense_part if vector is not None else None
     depth = max(n, FUSION_DEPTH) if dense is not None or prefer else n
     scored, total = snap.bm25.top(tokens, depth, row_range) if tokens else ([], 0)
@@ -80,7 +82,7 @@ def retrieve(
         leaned_cover = covers(lexical)
         # Never lean so far that the answer the rest of the corpus has is lost: a question of
         # its own that happens to be short is not made "nothing relevant" by the context.
-        if not tokens or leaned_cover >= min(cover, min_coverage):
+        if insist or not tokens or leaned_cover >= min(cover, min_coverage):
             scored, semantic, cover, leaned_on = lexical, meaning, leaned_cover, True
     if not scored and not semantic and section is not None:
         # The part asked for exists but none of the other words is in it: the part itself.

@@ -29,7 +29,7 @@ from .query.focus import answer_focus, scope_of, section_by_id
 from .query.parts import OPENING, Resolved, asked, enumeration_markers, resolve
 from .query.prefer import preferred_ranges
 from .query.relevance import asks_for_fact
-from .query.speeches import SpeechFinder
+from .query.speeches import MAX_CANDIDATES, SpeechFinder
 from .query.understand import Understood, closest_with_part, understand, with_years
 from .rank.bm25 import Scored
 from .rank.dense import DensePart, Vectors
@@ -93,8 +93,7 @@ def rank(
     once, they are ``OWN_WEIGHT`` times it when the question is all own words, less when
     expansions weigh in, more when a stand-in or an expansion repeats (over the top 10 passages
     of the development set's answered questions: 1.24 to 3.10 times, median 2.0). They order
-    passages; a score means nothing alone.
-    """
+    passages; a score means nothing alone."""
     snap = live.snapshot
     understood = understand(query, live.finder, speech, focus, everywhere)
     understood, found = _where(live, understood, focus)
@@ -108,8 +107,9 @@ def rank(
     if section is None and speech is not None and not query_tokens(asked(parts)):
         # A speech named and nothing asked of it ("2023年县委工作会议讲话"): its opening.
         section = resolve(live.sections.get(speech, []), OPENING).section
-    # "第二部分主要讲了哪些要求": what is asked is the section itself.
-    parts = asked(parts) if section is not None else parts
+    # "第二部分主要讲了哪些要求": what is asked is the section itself; so for a part of no speech.
+    anywhere = understood.part is not None and speech is None  # "最后说…": see ``_preferred``
+    parts = asked(parts) if section is not None or anywhere else parts
     tokens = query_tokens(parts)
     highlight = tuple(dict.fromkeys(t for t in tokens))
     if section is not None and not tokens:
@@ -119,21 +119,39 @@ def rank(
             highlight, rows, section.hi - section.lo, True, speech=speech, section=section,
             understood=understood,
         )  # fmt: skip
-    if not parts:
-        return Ranked((), [], 0, False, "no search terms", speech, understood=understood)
     row_range = (
         (section.lo, section.hi) if section else snap.speech_rows.get(speech) if speech else None
     )
-    prefer = (
-        [] if row_range else preferred_ranges(snap.speech_rows, live.sections, understood.prefer)
-    )
+    prefer = _preferred(live, understood, row_range)
+    if anywhere and not (tokens and prefer):  # "第二部分讲了什么": the question back alone
+        return Ranked((), [], 0, False, "which speech", understood=understood)
+    if not parts:
+        return Ranked((), [], 0, False, "no search terms", speech, understood=understood)
     ranked = retrieve(
         snap, live.dense, parts, tokens, highlight, n, row_range, min_coverage, vector, speech,
-        section, prefer, fact=asks_for_fact(understood.text),
+        section, prefer, fact=_asks_for_fact(snap, understood.text), insist=anywhere,
     )  # fmt: skip
     if markers and row_range is not None:
         ranked = _marked_first(snap, ranked, markers, n, row_range)
     return dataclasses.replace(ranked, understood=understood, spelled=spelled)
+
+
+def _preferred(
+    live: Live, understood: Understood, row_range: tuple[int, int] | None
+) -> list[tuple[int, int]]:
+    """The row ranges ranked ahead of the rest: a follow-up's previous answer, or the part that a
+    question of no speech in particular names, in each speech ("最后说党建跟发展是啥关系": every
+    closing part; at most ``MAX_CANDIDATES`` speeches, a larger corpus must be told which);
+    none when the search is narrowed to a range."""
+    if row_range is not None:
+        return []
+    if understood.part is None:
+        snap = live.snapshot
+        return preferred_ranges(snap.speech_rows, live.sections, understood.prefer)
+    if len(live.snapshot.speeches) > MAX_CANDIDATES:
+        return []
+    found = (resolve(live.sections.get(n, []), understood.part) for n in understood.candidates)
+    return [(r.section.lo, r.section.hi) for r in found if r.section is not None]
 
 
 def _units(live: Live, text: str) -> tuple[list[Unit], tuple[tuple[str, str], ...]]:
@@ -141,6 +159,12 @@ def _units(live: Live, text: str) -> tuple[list[Unit], tuple[tuple[str, str], ..
     tokenizer = live.snapshot.tokenizer
     text, _, fixes = live.vocab.spelled(text, tokenizer.tokens(text))
     return units(text, tokenizer, live.vocab), tuple((f.typed, f.meant) for f in fixes)
+
+
+def _asks_for_fact(snap: Snapshot, text: str) -> bool:
+    """Whether the question (``understand``'s normalised text) asks for a fact the speeches
+    rarely state (``query/relevance``)."""
+    return asks_for_fact(text, snap.tokenizer.cut(text))
 
 
 def _marked_first(
@@ -167,7 +191,7 @@ def _where(
     if speech is not None and speech not in live.snapshot.speech_rows:
         return understood, Ranked((), [], 0, False, "no such speech")
     if understood.part is not None and speech is None:
-        return understood, Ranked((), [], 0, False, "which speech", understood=understood)
+        return understood, Resolved(None)  # the part in every speech: ``_parts_everywhere``
     if speech is None or understood.part is None:
         return understood, Resolved(None)
     spans = live.sections.get(speech, [])

@@ -19,6 +19,7 @@ from bot.settings import Settings
 from corpus import bundled_corpus_dir, corpus_files
 from fakebotapi import Call, Chat, FakeBotAPI, User
 from index import IndexConfig, SearchIndex
+from index.text.tokenize import Tokenizer
 
 ADMIN = User(1001, "Admin", username="admin_user")
 ALICE = User(2002, "Alice", username="alice")
@@ -128,6 +129,14 @@ def grow_corpus(folder: Path, copies: int) -> list[Path]:
         path.write_text("\n".join(lines), encoding="utf-8")
         made.append(path)
     return made
+
+
+@pytest.fixture(scope="session")
+def tokenizer() -> Tokenizer:
+    """The index's tokenizer (jieba with the corpus dictionary), started once per session."""
+    tok = Tokenizer()
+    tok.initialize()
+    return tok
 
 
 @pytest.fixture(scope="session")

@@ -73,6 +73,16 @@ async def test_a_part_without_a_speech_asks_which_speech_with_a_button_each(
     assert "谋定而后动，笃行方致远" in text  # the part's first paragraph, in order
 
 
+async def test_a_part_without_a_speech_but_with_a_question_answers_and_offers_each_speech(
+    bot: RunningBot,
+) -> None:
+    call = await ask(bot, "最后说党建跟发展是啥关系？")
+    text = assert_valid_telegram_html(call["text"])
+    assert "❓ 哪篇讲话？可在下方选择；以下是全部讲话中的结果。" in text
+    assert "以一流党建促一流发展" in text
+    assert sum(b[:2] in {f"{n}." for n in range(1, 6)} for b in labels(bot, call)) == 5
+
+
 async def test_a_part_that_does_not_exist_says_how_many_there_are(bot: RunningBot) -> None:
     call = await ask(bot, "2023年县委工作会议讲话第五部分讲了什么")
     assert "共有 3 部分" in assert_valid_telegram_html(call["text"])

@@ -207,6 +207,16 @@ async def test_a_vague_name_answers_from_the_closest_and_offers_the_others(index
     assert result.hits[0].text.startswith("五、要强化党建领导小组各成员单位的责任")
 
 
+async def test_a_part_of_no_speech_with_a_question_answers_from_that_part_of_each(index) -> None:  # type: ignore[no-untyped-def]
+    # "最后" in no speech in particular: the closing part of every speech comes first, and the
+    # speeches are offered beside the passages.
+    result = await index.search("最后说党建跟发展是啥关系")
+    assert result.relevant and len(result.candidates) == 5
+    assert any("以一流党建促一流发展" in h.text for h in result.hits)
+    alone = await index.search("第三部分讲了什么")
+    assert not alone.relevant and not alone.hits and len(alone.candidates) == 5
+
+
 async def test_a_paragraph_of_a_part_is_that_paragraph(index) -> None:  # type: ignore[no-untyped-def]
     result = await index.search("2020年那篇主持讲话开头第二段说了什么")
     assert [h.text[:6] for h in result.hits] == ["首先，请区纪"]

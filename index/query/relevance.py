@@ -89,7 +89,9 @@ class Verdict(enum.Enum):
 #: (devtools/questions, never the blind set), with the bundled synonyms, the fact-question rule
 #: and homophone typos read as words: at 0.885, 3.6 % of their 475 answerable questions are turned
 #: away and 24 % of their 111 unanswerable ones shown passages (0.882: 2.3 % and 29 %); with dev6
-#: (asked once before it joined them: 3 % and 18 %), 3.3 % of 575 and 22 % of 161.
+#: (asked once before it joined them: 3 % and 18 %), 3.3 % of 575 and 22 % of 161; with dev7
+#: (6 % and 36 % before it joined them), the second synonym batch and fact list, 2.5 % of 675
+#: and 23 % of 211 (0.882: 2.1 % and 26 %; 0.888: 3.3 % and 22 %).
 SEMANTIC_SURE = 0.905
 SEMANTIC_MAYBE = 0.885
 
@@ -101,12 +103,26 @@ def _fact_words() -> tuple[str, ...]:
     return tuple(line for line in lines if line)
 
 
-def asks_for_fact(question: str) -> bool:
+def asks_for_fact(question: str, words: Sequence[str]) -> bool:
     """Does the question ask for a quantity, a date, a place to go, a procedure or a fee?
 
     Speeches rarely state such facts, and a passage on the same topic does not answer them, so for
-    these questions closeness in meaning is no evidence (``data/fact_questions.txt``)."""
-    return any(word in question for word in _fact_words())
+    these questions closeness in meaning is no evidence (``data/fact_questions.txt``). ``words``
+    is jieba's cut of ``question``: an entry counts where one of them starts, so that "何时" is
+    not read in "任何时候" nor "多长" in "许多长期"."""
+    starts, at = set(), 0
+    for word in words:
+        starts.add(at)
+        at += len(word)
+    if at != len(question):  # not the cut of this text: plain substrings
+        return any(entry in question for entry in _fact_words())
+    for entry in _fact_words():
+        found = question.find(entry)
+        while found >= 0:
+            if found in starts:
+                return True
+            found = question.find(entry, found + 1)
+    return False
 
 
 def judge(

@@ -17,7 +17,7 @@ from index import BM25Params, BuildOptions, IndexConfig, Variant
 
 from . import __doc__ as ABOUT
 from .questions import blind_set, dev_set, load
-from .report import as_json, check_targets, misses, summary, table
+from .report import as_json, by_file, check_targets, misses, summary, table
 from .systems import Baseline, run_speechbot
 
 
@@ -92,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if blind:
         rows.append((f"blind ({len(blind)})", *figs["blind"]))
     print(table(rows))
+    if blind:
+        print("\n" + "\n".join(by_file(ours_blind)))
     if args.misses:
         print("\nmissed by speechbot (dev):\n" + "\n".join(misses(ours_dev)))
     if args.json:

@@ -103,6 +103,22 @@ def check_targets(blind: dict[str, Figures]) -> list[str]:
     return failures
 
 
+def by_file(outcomes: Sequence[Outcome]) -> list[str]:
+    """One line per question file: the figures the targets are about."""
+    lines = []
+    for name in dict.fromkeys(o.question.file for o in outcomes):
+        figs = summary([o for o in outcomes if o.question.file == name])
+        ans, absent = figs["answerable"], figs["absent"]
+        lines.append(
+            f"{name} ({ans.n + absent.n}): R@3 answerable {ans.recall3:.2f}, everyday "
+            f"{figs['everyday'].recall3:.2f}, terms {figs['terms'].recall3:.2f}; answerable told "
+            f"'nothing relevant' {ans.rejected:.1%} ({round(ans.rejected * ans.n)} of {ans.n}), "
+            f"unanswerable shown passages {1 - absent.rejected:.0%} "
+            f"({round((1 - absent.rejected) * absent.n)} of {absent.n})"
+        )
+    return lines
+
+
 def misses(outcomes: Sequence[Outcome]) -> list[str]:
     """One line per development question speechbot got wrong (for tuning)."""
     lines = []

@@ -190,10 +190,8 @@ def _where(
     speech = understood.speech
     if speech is not None and speech not in live.snapshot.speech_rows:
         return understood, Ranked((), [], 0, False, "no such speech")
-    if understood.part is not None and speech is None:
-        return understood, Resolved(None)  # the part in every speech: ``_parts_everywhere``
     if speech is None or understood.part is None:
-        return understood, Resolved(None)
+        return understood, Resolved(None)  # a part of no speech: in each (``_preferred``)
     spans = live.sections.get(speech, [])
     near = section_by_id(spans, focus.section_id) if focus is not None else None
     found = resolve(spans, understood.part, near)

@@ -45,6 +45,7 @@ class Settings:
     build_workers: int = 0  # processes tokenising a big reindex; 0: one per core
     api_timeout: int = 20  # seconds to wait for the Bot API to read a request and answer it
     dense: bool = True  # the semantic part (SPEECHBOT_DENSE=off: BM25 alone)
+    sentence_pairs: bool = True  # SPEECHBOT_SENTENCE_PAIRS=off: each sentence alone is embedded
     embed_threads: int = 1  # the embedding model's threads (SPEECHBOT_EMBED_THREADS)
     # Most missing vectors `ask` embeds before answering (SPEECHBOT_EMBED_NOW).
     embed_now: int = 5_000
@@ -88,6 +89,9 @@ class Settings:
                 "SPEECHBOT_API_TIMEOUT", get("SPEECHBOT_API_TIMEOUT"), defaults.api_timeout
             ),
             dense=_switch("SPEECHBOT_DENSE", get("SPEECHBOT_DENSE"), defaults.dense),
+            sentence_pairs=_switch(
+                "SPEECHBOT_SENTENCE_PAIRS", get("SPEECHBOT_SENTENCE_PAIRS"), defaults.sentence_pairs
+            ),
             synonyms=_synonyms(get("SPEECHBOT_SYNONYMS")),
             embed_now=_int("SPEECHBOT_EMBED_NOW", get("SPEECHBOT_EMBED_NOW"), defaults.embed_now),
             keep_questions_days=_days(
@@ -120,6 +124,7 @@ class Settings:
             corpus_dir=self.corpus_dir,
             options=options,
             dense=self.dense,
+            sentence_pairs=self.sentence_pairs,
             embed_threads=self.embed_threads,
             embed_now=self.embed_now,
             synonyms=self.synonyms,

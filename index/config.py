@@ -47,5 +47,8 @@ class IndexConfig:
     # Most paragraphs whose vectors a foreground attach (the CLI) plans and loads; above, it
     # answers with BM25 at once and the bot loads them in the background (minutes at 1M).
     load_vectors_max: int = 100_000
+    # Embed each two consecutive sentences of a paragraph too, not only each sentence (a point
+    # made over two sentences; about 1.8 times the vectors). Off for very large corpora.
+    sentence_pairs: bool = True
     # Everyday words → the official terms they expand to (``query/expand``); None: no synonyms.
     synonyms: Path | None = SYNONYMS_FILE

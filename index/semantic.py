@@ -60,11 +60,14 @@ class Semantic:
         loader: Loader | None = None,
         embed_now: int = 5_000,
         foreground_max: int = 100_000,
+        pairs: bool = True,
     ) -> None:
         """``embed_now``: most missing sentences a foreground attach embeds before answering
         (~2.5 min at ~33 sentences/s on one thread for the default); more are deferred.
         ``foreground_max``: most paragraphs a foreground attach plans and loads (above, the
-        vectors are the bot's: a command answers with BM25)."""
+        vectors are the bot's: a command answers with BM25). ``pairs``: two consecutive
+        sentences are embedded too (``IndexConfig.sentence_pairs``)."""
+        self.pairs = pairs
         self.foreground_max = foreground_max
         self._extra: dict[bytes, Vectors] = {}  # vectors embedded where the database is read-only
         self.enabled = enabled
@@ -179,12 +182,12 @@ class Semantic:
         """``self.dense`` from the saved index (nothing missing), or from the generation's plan
         and known vectors, served (``installed``) and then, when complete, saved for the next
         start; the plan and the sentences missing."""
-        restored = await saved.restore(read, self.db_path, snapshot, model.model_id)
+        restored = await saved.restore(read, self.db_path, snapshot, model.model_id, self.pairs)
         if restored is not None:
             self.dense, plan = restored
             missing = np.zeros(0, dtype=np.int64)
         else:
-            plan = await embed.plan(read, snapshot, model.model_id)
+            plan = await embed.plan(read, snapshot, model.model_id, self.pairs)
             self.dense, missing = await assemble.load(read, write, plan, self.threads, self._extra)
         if installed is not None and self.dense is not None:
             installed(snapshot, self.dense)
@@ -218,7 +221,7 @@ class Semantic:
         await self.cancel()
         if (model := await self._model()) is None:
             raise RuntimeError(self.reason or "the semantic part is off")
-        plan = await embed.plan(read, snapshot, model.model_id)
+        plan = await embed.plan(read, snapshot, model.model_id, self.pairs)
         write = await connect(self.db_path)
         try:
             self.dense, missing = await assemble.load(read, write, plan, self.threads, self._extra)

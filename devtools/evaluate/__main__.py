@@ -42,6 +42,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--dense", choices=["on", "off"], default="on", help="semantic part")
     parser.add_argument(
+        "--pairs",
+        choices=["on", "off"],
+        default="on",
+        help="two consecutive sentences embedded too, not only each sentence "
+        "(SPEECHBOT_SENTENCE_PAIRS)",
+    )
+    parser.add_argument(
         "--synonyms",
         choices=["on", "off"],
         default="on",
@@ -74,6 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             corpus_dir=corpus_dir,
             options=options,
             dense=args.dense == "on",
+            sentence_pairs=args.pairs == "on",
         )
         if args.synonyms == "off":
             config = dataclasses.replace(config, synonyms=None)
@@ -85,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if blind:
         figs["blind"] = (summary(ours_blind), summary(baseline.run(blind)))
     print(
-        f"speechbot (dense {args.dense}, synonyms {args.synonyms}) vs the plain baseline (lines, jieba.lcut, BM25Okapi); "
+        f"speechbot (dense {args.dense}, pairs {args.pairs}, synonyms {args.synonyms}) vs the plain baseline (lines, jieba.lcut, BM25Okapi); "
         f"dev {len(dev)} questions, blind {len(blind)}\n"
     )
     rows = [(f"dev ({len(dev)})", *figs["dev"])]

@@ -42,10 +42,14 @@ class Plan:
     owner: npt.NDArray[np.int64]
     n_rows: int
     paragraph_ids: npt.NDArray[np.int64]  # row → paragraph id, to re-read a missing one's text
+    pairs: bool = True  # two consecutive sentences embedded too (``IndexConfig.sentence_pairs``)
 
 
-async def plan(db: aiosqlite.Connection, snapshot: Snapshot, model: str) -> Plan:
-    """The sentences to embed for ``snapshot``, a block of paragraphs at a time."""
+async def plan(
+    db: aiosqlite.Connection, snapshot: Snapshot, model: str, pairs: bool = True
+) -> Plan:
+    """The sentences (and ``pairs`` of them) to embed for ``snapshot``, a block of paragraphs
+    at a time."""
     ids = np.asarray(snapshot.paragraph_ids, dtype=np.int64)
     keys: list[npt.NDArray[np.void]] = []
     owners: list[npt.NDArray[np.int64]] = []
@@ -58,14 +62,14 @@ async def plan(db: aiosqlite.Connection, snapshot: Snapshot, model: str) -> Plan
             view = views.get(pid)
             if view is None:
                 continue
-            sentences = sentence_texts(view.speech_title, view.section_path, view.text)
+            sentences = sentence_texts(view.speech_title, view.section_path, view.text, pairs)
             block.extend(text_key(model, t) for t in sentences)
             rows.extend([row] * len(sentences))
         keys.append(np.frombuffer(b"".join(block), dtype=KEY))
         owners.append(np.asarray(rows, dtype=np.int64))
     key_array = np.concatenate(keys) if keys else np.zeros(0, dtype=KEY)
     owner = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64)
-    return Plan(model, key_array, owner, len(ids), ids)
+    return Plan(model, key_array, owner, len(ids), ids, pairs)
 
 
 async def texts_of(
@@ -83,7 +87,7 @@ async def texts_of(
             if view is None:
                 continue
             first = int(np.searchsorted(plan_.owner, row, side="left"))
-            texts = sentence_texts(view.speech_title, view.section_path, view.text)
+            texts = sentence_texts(view.speech_title, view.section_path, view.text, plan_.pairs)
             for i, text in enumerate(texts, first):
                 if i in wanted:
                     out[bytes(plan_.keys[i])] = text

@@ -41,8 +41,9 @@ def _name(snapshot: Snapshot) -> str:
     return f"generation-{snapshot.generation}"
 
 
-def _key(snapshot: Snapshot, model: str) -> dict[str, Any]:
+def _key(snapshot: Snapshot, model: str, pairs: bool) -> dict[str, Any]:
     return {
+        "pairs": pairs,
         "generation": snapshot.generation,
         "fingerprint": snapshot.fingerprint,
         "built_at": snapshot.built_at,
@@ -52,13 +53,13 @@ def _key(snapshot: Snapshot, model: str) -> dict[str, Any]:
 
 
 async def restore(
-    read: aiosqlite.Connection, db_path: Path, snapshot: Snapshot, model: str
+    read: aiosqlite.Connection, db_path: Path, snapshot: Snapshot, model: str, pairs: bool = True
 ) -> tuple[DensePart, Plan] | None:
     """The saved backend of ``snapshot`` and its plan, when one is saved and checks out."""
     where = folder(db_path)
     await asyncio.to_thread(ann_file.prune, where, _name(snapshot))
     found = await asyncio.to_thread(
-        ann_file.load, where, _name(snapshot), _key(snapshot, model), KEY
+        ann_file.load, where, _name(snapshot), _key(snapshot, model, pairs), KEY
     )
     if found is None:
         return None
@@ -66,7 +67,7 @@ async def restore(
     if len(keys) < ann.ANN_MIN:  # saved by a release that chose the backend otherwise
         return None
     ids = np.asarray(snapshot.paragraph_ids, dtype=np.int64)
-    plan = Plan(model, keys, dense.owner, len(ids), ids)
+    plan = Plan(model, keys, dense.owner, len(ids), ids, pairs)
     if not await _sample_matches(read, plan):
         log.warning(
             "saved vector index of generation %d does not match: rebuilt", snapshot.generation
@@ -88,7 +89,7 @@ async def _sample_matches(read: aiosqlite.Connection, plan: Plan) -> bool:
             if hi > lo:
                 return False
             continue
-        texts = sentence_texts(view.speech_title, view.section_path, view.text)
+        texts = sentence_texts(view.speech_title, view.section_path, view.text, plan.pairs)
         if [text_key(plan.model, t) for t in texts] != [bytes(k) for k in plan.keys[lo:hi]]:
             return False
     return True
@@ -103,7 +104,7 @@ async def keep(db_path: Path, snapshot: Snapshot, plan: Plan, dense: DensePart |
             ann_file.save,
             folder(db_path),
             _name(snapshot),
-            _key(snapshot, plan.model),
+            _key(snapshot, plan.model, plan.pairs),
             dense,
             plan.keys,
         )

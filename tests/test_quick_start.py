@@ -17,6 +17,7 @@ from test_speech_finder import QUESTIONS, archive
 
 from bot.cli import main
 from bot.terminal import dense_note
+from conftest import HashingModel
 from index import IndexConfig, SearchIndex
 from index.query.speech_tables import FORMAT, dump_tables, load_tables
 from index.query.speeches import SpeechFinder
@@ -206,36 +207,18 @@ async def test_a_large_missing_set_is_not_embedded_in_the_foreground_nor_the_mod
         await idx.shutdown()
 
 
-class Fake:
-    """A fast stand-in model: unit vectors from the text's hash, counting what it embeds."""
-
-    model_id = "fake-model"
-
-    def __init__(self) -> None:
-        self.embedded: list[str] = []
-
-    def passages(self, texts: Sequence[str]) -> Vectors:
-        self.embedded.extend(texts)
-        return np.stack([self.query(t) for t in texts])
-
-    def query(self, text: str) -> Vectors:
-        rng = np.random.default_rng(abs(hash(text)) % 2**32)
-        v = rng.standard_normal(384).astype(np.float32)
-        return v / np.linalg.norm(v)
-
-
 async def test_partial_vectors_answer_and_speechbot_embed_fills_the_rest_resumably(
     db_path: Path, corpus_dir: Path
 ) -> None:
     config = IndexConfig(db_path=db_path, corpus_dir=corpus_dir, dense=True, embed_now=10)
-    model = Fake()
+    model = HashingModel()
     idx = SearchIndex(dataclasses.replace(config, embed_now=100_000), embedder=model)
     await idx.initialize()  # few missing: embedded before the first answer
     total = len(model.embedded)
     await idx.shutdown()
     with sqlite3.connect(db_path) as db:  # as if an embedding had stopped half-way
         db.execute("DELETE FROM sentence_vectors WHERE key < x'80'")
-    model = Fake()
+    model = HashingModel()
     idx = SearchIndex(config, embedder=model)
     await idx.initialize()
     try:
@@ -292,10 +275,10 @@ async def test_a_command_does_not_load_a_very_large_sets_vectors_and_says_so_tru
     db_path: Path, corpus_dir: Path
 ) -> None:
     config = IndexConfig(db_path=db_path, corpus_dir=corpus_dir, dense=True, embed_now=100_000)
-    idx = SearchIndex(config, embedder=Fake())
+    idx = SearchIndex(config, embedder=HashingModel())
     await idx.initialize()  # every vector embedded and stored
     await idx.shutdown()
-    idx = SearchIndex(dataclasses.replace(config, load_vectors_max=10), embedder=Fake())
+    idx = SearchIndex(dataclasses.replace(config, load_vectors_max=10), embedder=HashingModel())
     await idx.initialize()
     try:
         status = idx.dense_status()

@@ -5,36 +5,20 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-from conftest import change_a_speech
+from conftest import HashingModel, change_a_speech
 from index import IndexConfig, SearchIndex
 from index.build import assemble, saved
 from index.rank import ann
-from index.rank.dense import Vectors
 
 faiss = pytest.importorskip("faiss")
 
 ASKED = ("党员先锋模范作用", "基层党组织建设有哪些要求", "如何加强干部队伍建设")
-
-
-class Fake:
-    """A fast stand-in model: unit vectors from the text's hash."""
-
-    model_id = "fake-model"
-
-    def passages(self, texts: Sequence[str]) -> Vectors:
-        return np.stack([self.query(t) for t in texts])
-
-    def query(self, text: str) -> Vectors:
-        rng = np.random.default_rng(abs(hash(text)) % 2**32)
-        v = rng.standard_normal(384).astype(np.float32)
-        return v / np.linalg.norm(v)
 
 
 class Loads:
@@ -58,7 +42,7 @@ def config(db_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 async def _answers(config: IndexConfig) -> tuple[str, list[list[int]]]:
-    index = SearchIndex(config, embedder=Fake())
+    index = SearchIndex(config, embedder=HashingModel())
     await index.initialize()
     try:
         results = [await index.search(q, k=5) for q in ASKED]
@@ -90,7 +74,7 @@ async def test_the_bot_reads_a_large_generations_saved_index_in_the_background(
     first = await _answers(config)
     loads = Loads(monkeypatch)
     bot = dataclasses.replace(config, embed_in_background=True, load_vectors_max=1)
-    index = SearchIndex(bot, embedder=Fake())
+    index = SearchIndex(bot, embedder=HashingModel())
     await index.initialize()
     try:
         task = getattr(index, "_semantic")._task  # noqa: B009
@@ -139,7 +123,7 @@ async def test_a_reindex_keeps_only_the_new_generations_saved_index(
     await _answers(config)
     (before,) = _saved(config)
     change_a_speech(corpus_dir)
-    index = SearchIndex(config, embedder=Fake())
+    index = SearchIndex(config, embedder=HashingModel())
     await index.initialize()
     try:
         await index.reindex()  # a new generation, attached with its vectors

@@ -18,19 +18,14 @@ from devtools.evaluate.systems import Baseline
 from index import probe_model
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Blind figures measured with question understanding, the glossary, the fact-question rule and
-#: the fused pool ordered by BM25 share + similarity (Recall@3 0.87, 0.80, 1.00, parts 0.91,
-#: speech topics 1.00, follow-ups 0.86; answerable told "nothing relevant" 5.7 %), rounded down
-#: by a question or two: floors against regressions, not targets.
+#: Floors against regressions for the kinds the issue sets no target for (blind Recall@3 0.95,
+#: 1.00 and 0.89 measured last, rounded down by a question or two); the other kinds are held to
+#: the issue's targets (``report.TARGETS``).
 FLOORS_RECALL3 = {
-    "answerable": 0.85,
-    "everyday": 0.78,
-    "terms": 0.95,
     "part": 0.90,
     "speech_topic": 0.90,
     "followup": 0.78,
 }
-MAX_TURNED_AWAY = 0.07
 
 
 def test_baseline_is_the_plain_approach_and_answers_term_questions() -> None:
@@ -59,14 +54,11 @@ def test_evaluation_prints_dev_and_blind_and_the_blind_targets_hold(
     figures = json.loads(out.read_text(encoding="utf-8"))
     blind = {k: Figures(**v) for k, v in figures["blind"]["speechbot"].items()}
     base = {k: Figures(**v) for k, v in figures["blind"]["baseline"].items()}
-    assert code == (1 if check_targets(blind) else 0), printed
-    # The issue's targets are not all met yet (the exit code says so; README "Retrieval
-    # quality"). What CI holds is no regression below the figures measured last: each floor
-    # is that figure rounded down, not a target.
+    # Every blind target of the semantic-retrieval issue holds, and the exit code says so.
+    assert check_targets(blind) == [], printed
+    assert code == 0, printed
     for kind, floor in FLOORS_RECALL3.items():
         assert blind[kind].recall3 >= floor, (kind, printed)
-    assert blind["answerable"].rejected <= MAX_TURNED_AWAY, printed
-    assert 1 - blind["absent"].rejected <= TARGETS["absent_answered_max"], printed
     # Better than the plain baseline on the questions nobody tuned for.
     assert blind["answerable"].recall3 > base["answerable"].recall3
     assert blind["absent"].rejected > base["absent"].rejected

@@ -22,6 +22,7 @@ import numpy as np
 from corpus import bundled_corpus_dir
 from index import IndexConfig, SearchIndex
 from index.rank.dense import MODEL_ID
+from index.store.vectors import bundled_vectors
 
 TARGET = Path(__file__).resolve().parent.parent / "index" / "rank" / "data" / "vectors.npz"
 
@@ -50,11 +51,8 @@ def _stored(db: Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _current(keys: np.ndarray) -> bool:
-    """Whether the shipped file holds exactly ``keys`` for this model."""
-    if not TARGET.is_file():
-        return False
-    with np.load(TARGET, allow_pickle=False) as data:
-        return str(data["model"]) == MODEL_ID and np.array_equal(data["keys"], keys)
+    """Whether the shipped vectors (as the index reads them) are exactly ``keys``'s."""
+    return set(bundled_vectors(MODEL_ID)) == {bytes(k) for k in keys}
 
 
 def main(argv: list[str] | None = None) -> int:
